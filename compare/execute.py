@@ -1,0 +1,164 @@
+"""Run one case function in one framework: forward, first and second order, graph, timing.
+
+Only the torch-named public API is used (`tensor`, `backward`, `autograd.grad`, `.grad`,
+`.detach().numpy()`), so the same code drives torch and the candidate.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .graph import Graph, walk
+from .inputs import Arg
+
+#: (shape) -> float64 weights; the same callable feeds both frameworks
+Weights = Callable[[tuple[int, ...]], np.ndarray]
+
+FORWARD, BACKWARD, SECOND = "forward", "backward", "2nd order"
+_NO_ATTRIBUTE = re.compile(r"has no attribute '(\w+)'")
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An exception one framework raised, reduced to what a report shows."""
+
+    type: str
+    message: str
+    missing: str = ""  # the attribute it lacks, when that is the error
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Raised:
+        found = _NO_ATTRIBUTE.search(str(exc)) if isinstance(exc, AttributeError) else None
+        missing = found.group(1) if found else ""
+        if isinstance(exc, NotImplementedError):
+            missing = str(exc).split(":")[0].split()[0] if str(exc) else type(exc).__name__
+        return cls(type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc) else "", missing)
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.message}" if self.message else self.type
+
+
+@dataclass
+class Outcome:
+    """What one framework computed for a case in one dtype (arrays, or the error per phase)."""
+
+    framework: str
+    value: np.ndarray | None = None
+    grads: dict[str, np.ndarray | None] = field(default_factory=dict)
+    second: dict[str, np.ndarray | None] | None = None  # None: not run, or gradients constant
+    errors: dict[str, Raised] = field(default_factory=dict)
+    graph: Graph | None = None
+
+
+def to_numpy(t: Any) -> np.ndarray:
+    return np.array(t.detach().numpy(), copy=True)
+
+
+def make_tensors(T: ModuleType, arrays: Mapping[str, np.ndarray], specs: Mapping[str, Arg],
+                 dtype: str) -> dict[str, Any]:
+    """The case's inputs as T tensors: float ones in `dtype`, the others in their own dtype."""
+    tensors = {}
+    for name, spec in specs.items():
+        if spec.dtype == "float":
+            tensors[name] = T.tensor(
+                arrays[name], dtype=getattr(T, dtype), requires_grad=spec.requires_grad
+            )
+        else:
+            tensors[name] = T.tensor(arrays[name], dtype=getattr(T, spec.dtype))
+    return tensors
+
+
+def _grad_of(T: ModuleType, out: Any, array: np.ndarray) -> Any:
+    return T.tensor(array.astype(out.numpy().dtype if False else _np_dtype(out)), dtype=out.dtype)
+
+
+def _np_dtype(t: Any) -> np.dtype:
+    return np.dtype(str(t.dtype).rsplit(".", 1)[-1])
+
+
+def execute(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarray],
+            specs: Mapping[str, Arg], dtype: str, upstream: Weights,
+            weights: Callable[[str, tuple[int, ...]], np.ndarray],
+            second_order: bool) -> Outcome:
+    """Forward, then `out.backward(gy)` and `.grad`, then second order via autograd.grad."""
+    outcome = Outcome(T.__name__)
+    names = [n for n, s in specs.items() if s.differentiable]
+    try:
+        xs = make_tensors(T, arrays, specs, dtype)
+        out = fn(T, *xs.values())
+        outcome.value = to_numpy(out)
+    except Exception as exc:  # noqa: BLE001 - any failure of the framework is a result
+        outcome.errors[FORWARD] = Raised.of(exc)
+        return outcome
+    try:
+        outcome.graph = walk(out, xs)
+    except Exception:  # noqa: BLE001 - a graph we cannot draw is not a numerical failure
+        outcome.graph = None
+    if not names:
+        return outcome
+    try:
+        if outcome.value.ndim == 0:
+            out.backward()
+        else:
+            out.backward(gradient=_grad_of(T, out, upstream(outcome.value.shape)))
+        outcome.grads = {n: None if xs[n].grad is None else to_numpy(xs[n].grad) for n in names}
+    except Exception as exc:  # noqa: BLE001
+        outcome.errors[BACKWARD] = Raised.of(exc)
+        return outcome
+    if second_order:
+        try:
+            outcome.second = _second_order(fn, T, arrays, specs, dtype, names, upstream, weights)
+        except Exception as exc:  # noqa: BLE001
+            outcome.errors[SECOND] = Raised.of(exc)
+    return outcome
+
+
+def _second_order(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarray],
+                  specs: Mapping[str, Arg], dtype: str, names: list[str], upstream: Weights,
+                  weights: Callable[[str, tuple[int, ...]], np.ndarray],
+                  ) -> dict[str, np.ndarray | None] | None:
+    """d/dx_i of s = sum_j <w_j, dL/dx_j>, with L = <gy, f(x)>: Hessian-vector products."""
+    xs = make_tensors(T, arrays, specs, dtype)
+    out = fn(T, *xs.values())
+    gy = _grad_of(T, out, upstream(tuple(out.shape)))
+    inputs = [xs[n] for n in names]
+    grads = T.autograd.grad(out, inputs, grad_outputs=gy, create_graph=True, allow_unused=True)
+    s = None
+    for name, g in zip(names, grads):
+        if g is None or not g.requires_grad:  # a constant gradient adds nothing
+            continue
+        term = (g * _grad_of(T, g, weights(name, tuple(g.shape)))).sum()
+        s = term if s is None else s + term
+    if s is None:
+        return None
+    second = T.autograd.grad(s, inputs, allow_unused=True)
+    return {n: None if h is None else to_numpy(h) for n, h in zip(names, second)}
+
+
+def time_passes(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarray],
+                specs: Mapping[str, Arg], dtype: str, upstream: Weights,
+                repeats: int) -> dict[str, float]:
+    """Best-of-`repeats` seconds of the forward pass and of backward (0 if nothing needs grad)."""
+    best = {FORWARD: float("inf"), BACKWARD: float("inf")}
+    differentiable = any(s.differentiable for s in specs.values())
+    for _ in range(repeats):
+        xs = make_tensors(T, arrays, specs, dtype)
+        start = time.perf_counter()
+        out = fn(T, *xs.values())
+        middle = time.perf_counter()
+        if differentiable:
+            shape = tuple(out.shape)
+            gy = None if shape == () else _grad_of(T, out, upstream(shape))
+            middle = time.perf_counter()
+            out.backward(gradient=gy) if gy is not None else out.backward()
+        end = time.perf_counter()
+        best[FORWARD] = min(best[FORWARD], middle - start)
+        best[BACKWARD] = min(best[BACKWARD], end - middle if differentiable else 0.0)
+    return best

@@ -1,0 +1,210 @@
+"""Creating tensors: from data, filled, ranges and random, with torch's dtype defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import dtype as DType
+from ._tensor import Tensor, _make, _to_array
+from .ops._util import shape_arg
+
+_rng = np.random.default_rng()
+
+
+def _finish(arr: np.ndarray, requires_grad: bool, op: str) -> Tensor:
+    t = _make(arr)
+    if requires_grad:
+        if arr.dtype.kind != "f":
+            raise RuntimeError(f"{op}(): only Tensors of floating point dtype can require "
+                               f"gradients, got {t.dtype}; pass dtype=mini_autograd.float32")
+        t._requires_grad = True
+    return t
+
+
+def _float_np(dtype: DType | None) -> np.dtype:
+    return (dtype or _dtype.get_default_dtype()).np
+
+
+def tensor(data: Any, dtype: DType | None = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """A new leaf tensor holding a copy of `data` (numbers, nested lists, an array or a tensor).
+
+    Python floats become the default dtype (float32), ints int64, bools bool; numpy arrays keep
+    their dtype unless `dtype` is given.
+    """
+    arr = _to_array(data, _dtype.get_default_dtype().np, "tensor")
+    if dtype is not None:
+        arr = arr.astype(_dtype.as_numpy_dtype(dtype), copy=False)
+    return _finish(arr, requires_grad, "tensor")
+
+
+def as_tensor(data: Any, dtype: DType | None = None, device: Any = None) -> Tensor:
+    """Like tensor(), but returns `data` itself when it already is a tensor of that dtype."""
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
+        return data
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a numpy array (its dtype kept)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)
+    return _make(ndarray)
+
+
+def _filled(fill: Any, size: tuple, dtype: DType | None, requires_grad: bool, op: str,
+            default: np.dtype) -> Tensor:
+    shape = shape_arg(size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"{op}(): Trying to create tensor with negative dimension: {list(shape)}")
+    np_dtype = _dtype.as_numpy_dtype(dtype) if dtype is not None else default
+    return _finish(np.full(shape, fill, dtype=np_dtype), requires_grad, op)
+
+
+def zeros(*size: Any, dtype: DType | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros."""
+    return _filled(0, size, dtype, requires_grad, "zeros", _float_np(None))
+
+
+def ones(*size: Any, dtype: DType | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return _filled(1, size, dtype, requires_grad, "ones", _float_np(None))
+
+
+def empty(*size: Any, dtype: DType | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor (zeros here)."""
+    return _filled(0, size, dtype, requires_grad, "empty", _float_np(None))
+
+
+def full(size: Any, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """A tensor filled with `fill_value`; its dtype follows the value (int64, bool, default float)."""
+    default = _dtype._scalar_dtype(fill_value)
+    return _filled(fill_value, (size,), dtype, requires_grad, "full", default)
+
+
+def _like(input: Tensor, fill: Any, dtype: DType | None, requires_grad: bool, op: str) -> Tensor:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return _filled(fill, (input._data.shape,), dtype, requires_grad, op, input._data.dtype)
+
+
+def zeros_like(input: Tensor, *, dtype: DType | None = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    """Zeros with input's shape and dtype."""
+    return _like(input, 0, dtype, requires_grad, "zeros_like")
+
+
+def ones_like(input: Tensor, *, dtype: DType | None = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """Ones with input's shape and dtype."""
+    return _like(input, 1, dtype, requires_grad, "ones_like")
+
+
+def empty_like(input: Tensor, *, dtype: DType | None = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    return _like(input, 0, dtype, requires_grad, "empty_like")
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """fill_value with input's shape and dtype."""
+    return _like(input, fill_value, dtype, requires_grad, "full_like")
+
+
+def arange(start: float, end: float | None = None, step: float = 1, *,
+           dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Values from start (inclusive) to end (exclusive) by step; int64 unless a bound is a float."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange(): step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"arange(): upper bound ({end}) and lower bound ({start}) "
+                           f"inconsistent with step sign ({step})")
+    is_float = any(isinstance(v, float) for v in (start, end, step))
+    default = _float_np(None) if is_float else np.dtype(np.int64)
+    np_dtype = _dtype.as_numpy_dtype(dtype) if dtype is not None else default
+    n = int(np.ceil((end - start) / step))
+    arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
+    if not is_float and np_dtype.kind in "iu":
+        arr = np.arange(start, end, step, dtype=np_dtype)
+    return _finish(arr, requires_grad, "arange")
+
+
+def linspace(start: float, end: float, steps: int, *, dtype: DType | None = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:
+    """`steps` evenly spaced values from start to end inclusive."""
+    if steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    arr = np.linspace(start, end, steps).astype(_float_np(dtype))
+    return _finish(arr, requires_grad, "linspace")
+
+
+def eye(n: int, m: int | None = None, *, dtype: DType | None = None, device: Any = None,
+        requires_grad: bool = False) -> Tensor:
+    """The n x m identity matrix."""
+    return _finish(np.eye(n, m, dtype=_float_np(dtype)), requires_grad, "eye")
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Seed mini_autograd's random generator (numpy's PCG64: the numbers differ from torch's)."""
+    global _rng
+    _rng = np.random.default_rng(seed)
+    return _rng
+
+
+def seed() -> int:
+    s = int(np.random.SeedSequence().entropy % (2**63))
+    manual_seed(s)
+    return s
+
+
+def rand(*size: Any, dtype: DType | None = None, device: Any = None,
+         requires_grad: bool = False, generator: Any = None) -> Tensor:
+    """Uniform random values in [0, 1)."""
+    arr = _rng.random(shape_arg(size)).astype(_float_np(dtype))
+    return _finish(arr, requires_grad, "rand")
+
+
+def randn(*size: Any, dtype: DType | None = None, device: Any = None,
+          requires_grad: bool = False, generator: Any = None) -> Tensor:
+    """Standard normal random values."""
+    arr = _rng.standard_normal(shape_arg(size)).astype(_float_np(dtype))
+    return _finish(arr, requires_grad, "randn")
+
+
+def randint(low: int, high: int | None = None, size: Any = (), *, dtype: DType | None = None,
+            device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Random integers in [low, high)."""
+    if high is None:
+        low, high = 0, low
+    arr = _rng.integers(low, high, size=shape_arg((size,)))
+    if dtype is not None:
+        arr = arr.astype(_dtype.as_numpy_dtype(dtype))
+    return _finish(arr.astype(arr.dtype if dtype else np.int64), requires_grad, "randint")
+
+
+def rand_like(input: Tensor, *, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input: Tensor, *, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randperm(n: int, *, dtype: DType | None = None, device: Any = None) -> Tensor:
+    """A random permutation of 0..n-1."""
+    return _make(_rng.permutation(n).astype(_dtype.as_numpy_dtype(dtype) or np.int64))
+
+
+def get_rng() -> np.random.Generator:
+    """The generator behind rand/randn (used by dropout and nn.init)."""
+    return _rng

@@ -1,0 +1,142 @@
+"""The graph node: `Function`, one subclass per op, with `forward` on arrays and `backward` on either.
+
+An op's `backward(gy, *xs)` is written once with plain operators and mini_autograd ops. The engine
+calls it with numpy arrays when no graph of the backward pass is wanted (the common, fast case), and
+with Tensors under `create_graph=True`, when the same formula records its own graph and gives
+higher-order derivatives (DeZero's idea, without paying for graph recording when nobody needs it).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from . import _grad_mode
+from ._tensor import Tensor, _make
+
+_grad_state = _grad_mode.state
+
+
+class Function:
+    """A node of the graph: one op applied to some inputs.
+
+    Subclasses implement `forward(*arrays) -> array | tuple[array, ...]` and
+    `backward(gy, *xs) -> gx | tuple[gx, ...]` (a tuple exactly when the op has several inputs; None
+    for an input that gets no gradient). Parameters of the op go to `__init__`.
+    """
+
+    __slots__ = ("inputs", "outputs", "generation", "needs_input_grad", "_y", "__weakref__",
+                 "__dict__")
+
+    #: set on a node whose output has hooks or retain_grad, so the engine looks at the output
+    _watched = False
+    #: set on ops whose backward uses their own output (exp, tanh, ...): forward's result is kept
+    save_output = False
+
+    def __call__(self, *inputs: Any) -> Any:
+        xs = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        ys = self.forward(*xs)
+        multi = type(ys) is tuple
+        record = False
+        if _grad_state.enabled:
+            need = tuple([isinstance(x, Tensor) and x._requires_grad for x in inputs])
+            record = True in need
+        if not record:
+            if multi:
+                return tuple(_make(y) for y in ys)
+            return _make(ys)
+
+        self.inputs = inputs
+        self.needs_input_grad = need
+        gen = 0
+        for x in inputs:
+            fn = getattr(x, "grad_fn", None)
+            if fn is not None and fn.generation >= gen:
+                gen = fn.generation + 1
+        self.generation = gen
+        if self.save_output:
+            self._y = ys
+        if not multi:
+            if ys.dtype.kind != "f":
+                return _make(ys)
+            out = _make(ys, self)
+            self.outputs = (weakref.ref(out),)
+            return out
+        outs = tuple(_make(y, self, i) if y.dtype.kind == "f" else _make(y)
+                     for i, y in enumerate(ys))
+        self.outputs = tuple(weakref.ref(o) for o in outs)
+        self._out_meta = [(np.shape(y), y.dtype) for y in ys]
+        return outs
+
+    @classmethod
+    def apply(cls, *args: Any, **params: Any) -> Any:
+        """Run the op on Tensors (recording the graph), or on arrays inside a plain backward."""
+        fn = cls(**params) if params else cls()
+        for a in args:
+            if isinstance(a, Tensor):
+                return fn(*args)
+        return fn.forward(*args)
+
+    def forward(self, *xs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__}.forward")
+
+    def backward(self, gy: Any, *xs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__}.backward")
+
+    def saved_output(self, like: Any) -> Any:
+        """This op's forward result, as a Tensor of this graph when `like` is a Tensor, else an array."""
+        if isinstance(like, Tensor):
+            return _make(self._y, self)
+        return self._y
+
+    # --- torch's Node protocol, for walking and drawing the graph -------------------------------
+
+    def name(self) -> str:
+        """torch's node name, e.g. MulBackward0."""
+        return type(self).__name__ + "Backward0"
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """For each input: (its grad_fn, output index), (AccumulateGrad, 0) for a leaf, or (None, 0)."""
+        if self.inputs is None:
+            return ()
+        nexts = []
+        for x in self.inputs:
+            fn = getattr(x, "grad_fn", None)
+            if fn is not None:
+                nexts.append((fn, x._output_nr))
+            elif getattr(x, "requires_grad", False):
+                nexts.append((AccumulateGrad(x), 0))
+            else:
+                nexts.append((None, 0))
+        return tuple(nexts)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    def _release(self) -> None:
+        """Free what backward needed (the graph is single-use unless retain_graph=True)."""
+        self.inputs = None
+        self._y = None
+        self.__dict__.clear()
+
+
+class AccumulateGrad:
+    """The node that stands for a leaf in `next_functions`, as in torch."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    @property
+    def next_functions(self) -> tuple[()]:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"

@@ -1,0 +1,104 @@
+"""Grad mode: whether ops record the graph. Each switch works as a context manager and a decorator."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+class _State:
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = True
+
+
+# read on every op, so a plain attribute rather than a thread-local: the engine is single-threaded
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops record the graph for backward."""
+    return state.enabled
+
+
+class _GradSwitch:
+    """Base of the grad-mode context managers; subclasses say which mode they enter."""
+
+    _mode: bool
+
+    def __new__(cls, func: object = None) -> _GradSwitch:
+        self = super().__new__(cls)
+        if callable(func):  # bare decorator: @no_grad
+            return self(func)  # type: ignore[return-value]
+        return self
+
+    def __enter__(self) -> None:
+        self._prev = state.enabled
+        state.enabled = self._mode
+
+    def __exit__(self, *exc: object) -> None:
+        state.enabled = self._prev
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradSwitch):  # noqa: N801 - torch's name
+    """Ops inside do not record the graph: results have requires_grad=False."""
+
+    _mode = False
+
+
+class enable_grad(_GradSwitch):  # noqa: N801
+    """Re-enable recording inside a no_grad region."""
+
+    _mode = True
+
+
+class inference_mode(_GradSwitch):  # noqa: N801
+    """As no_grad (torch's extra inference-tensor restrictions are not modelled)."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = not mode
+
+    def __call__(self, fn: F) -> F:
+        mode = not self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class set_grad_enabled(_GradSwitch):  # noqa: N801
+    """Set grad mode on or off; takes effect at once, and as a context manager restores on exit."""
+
+    def __init__(self, mode: bool) -> None:
+        self._prev = state.enabled
+        self._mode = bool(mode)
+        state.enabled = self._mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __call__(self, fn: F) -> F:
+        state.enabled = self._prev  # used as a decorator: undo the immediate switch
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

@@ -1,0 +1,423 @@
+"""`Tensor`: a numpy array plus what autograd needs (requires_grad, grad, grad_fn)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _dtype, _grad_mode
+from ._dtype import dtype as DType
+from ._format import format_tensor
+
+_grad_state = _grad_mode.state
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it.
+
+    Ops, operators and most methods are attached by the op modules (`mini_autograd.ops`);
+    this class holds the state and the torch attributes that are not ops.
+    """
+
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_retains_grad",
+                 "_hooks", "__weakref__")
+
+    __array_priority__ = 1000  # ndarray op Tensor defers to Tensor's reflected operator
+
+    def __init__(self, *args: Any) -> None:
+        """`Tensor(data)` or `Tensor(*sizes)` (uninitialised), as torch's legacy constructor."""
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = _to_array(args[0], _dtype.get_default_dtype().np, "Tensor")
+        else:
+            data = np.zeros(tuple(args), dtype=_dtype.get_default_dtype().np)
+        _init(self, data, None, 0, False)
+
+    # --- autograd state ------------------------------------------------------------------------
+
+    @property
+    def requires_grad(self) -> bool:
+        """True if gradients flow to this tensor (a leaf that asked for it, or the result of one)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            hint = "" if value else (
+                " If you want to use a computed variable in a subgraph that doesn't require "
+                "differentiation use var_no_grad = var.detach().")
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables." + hint)
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                "only Tensors of floating point dtype can require gradients "
+                f"(got {self.dtype}); convert first, e.g. x.float()")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:  # type: ignore[no-redef]
+        """Set requires_grad in place and return self."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The accumulated gradient: set by backward on leaves (and on tensors that retain_grad)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: grad is "
+                                   f"{list(value.shape)}, tensor is {list(self.shape)}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: grad is "
+                                   f"{value.dtype}, tensor is {self.dtype}")
+        self._grad = value
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded op (user-created, or requires_grad=False)."""
+        return self.grad_fn is None
+
+    def retain_grad(self) -> None:
+        """Keep .grad on this non-leaf after backward (a no-op on leaves)."""
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        self._retains_grad = True
+        self.grad_fn._watched = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook: Any) -> Any:
+        """Call hook(grad) when this tensor's gradient is computed; a non-None return replaces it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        if self.grad_fn is not None:
+            self.grad_fn._watched = True
+        return _RemovableHandle(self._hooks, hook)
+
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's .grad (weighted by `gradient`)."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data, cut from the graph."""
+        return _make(self._data)
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place, making it a leaf."""
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a tensor outside the graph (shares memory)."""
+        return _make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    # --- metadata ------------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape, or the length of one dimension."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim, "size")]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    def nelement(self) -> int:
+        return int(self._data.size)
+
+    @property
+    def dtype(self) -> DType:
+        return _dtype.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def element_size(self) -> int:
+        return self._data.dtype.itemsize
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    # --- conversion ----------------------------------------------------------------------------
+
+    def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to "
+                               "Scalar; use .tolist() for several values")
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return np.asarray(self._data).tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The data as a numpy array (shared memory)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return np.asarray(self._data)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        a = np.asarray(self._data)
+        return a if dtype is None else a.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self._data.size} values is "
+                               "ambiguous; use .any() or .all()")
+        return bool(self._data.reshape(()).item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        extras = []
+        d = self._data.dtype
+        if d != _dtype.get_default_dtype().np and d.kind != "b" and d != np.int64 or (
+            self._data.size == 0 and d.kind != "f"
+        ):
+            extras.append(f"dtype={self.dtype!r}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        return format_tensor(np.asarray(self._data), extras)
+
+    # --- in-place updates (on leaves under no_grad, as training loops use them) ---------------
+
+    def _check_inplace(self, op: str) -> None:
+        if _grad_state.enabled and self._requires_grad:
+            if self.grad_fn is None:
+                raise RuntimeError(
+                    f"a leaf Variable that requires grad is being used in an in-place operation "
+                    f"({op}); wrap the update in `with mini_autograd.no_grad():`")
+            raise RuntimeError(f"in-place operation {op} on a tensor that is part of the graph is "
+                               "not supported; use the out-of-place form")
+        if type(self._data) is not np.ndarray:
+            self._data = np.array(self._data)
+
+    def _inplace(self, op: str, ufunc: Any, other: Any) -> Tensor:
+        self._check_inplace(op)
+        value = other._data if isinstance(other, Tensor) else other
+        result = ufunc(self._data, value)
+        if result.shape != self._data.shape:
+            raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match the "
+                               f"broadcast shape {list(result.shape)}")
+        if self._data.dtype.kind != "f" and np.asarray(result).dtype.kind == "f":
+            raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type "
+                               f"{self.dtype}")
+        self._data[...] = result
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace("add_", np.add, other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace("sub_", np.subtract, other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace("mul_", np.multiply, other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace("div_", np.true_divide, other)
+
+    def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        return self._inplace("add_", np.add, other if alpha == 1 else _scaled(other, alpha))
+
+    def sub_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        return self._inplace("sub_", np.subtract, other if alpha == 1 else _scaled(other, alpha))
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace("mul_", np.multiply, other)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace("div_", np.true_divide, other)
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros in place."""
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Fill with a value in place."""
+        self._check_inplace("fill_")
+        self._data[...] = value._data if isinstance(value, Tensor) else value
+        return self
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy src's values (broadcast to this shape, cast to this dtype) in place."""
+        self._check_inplace("copy_")
+        value = src._data if isinstance(src, Tensor) else np.asarray(src)
+        try:
+            self._data[...] = np.broadcast_to(value, self._data.shape)
+        except ValueError:
+            raise RuntimeError(f"copy_: the size of src {list(np.shape(value))} must be "
+                               f"broadcastable to the size of self {list(self.shape)}") from None
+        return self
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints with torch's repr."""
+
+    def __repr__(self) -> str:
+        return f"mini_autograd.Size({list(self)})"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+
+class _RemovableHandle:
+    def __init__(self, hooks: list, hook: Any) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _scaled(other: Any, alpha: float) -> Any:
+    return (other._data if isinstance(other, Tensor) else other) * alpha
+
+
+def _init(t: Tensor, data: Any, grad_fn: Any, output_nr: int, requires_grad: bool) -> None:
+    t._data = data
+    t.grad_fn = grad_fn
+    t._requires_grad = requires_grad
+    t._grad = None
+    t._output_nr = output_nr
+    t._retains_grad = False
+    t._hooks = None
+
+
+def _make(data: Any, grad_fn: Any = None, output_nr: int = 0) -> Tensor:
+    """Wrap an array (the hot path of every op: no checks)."""
+    t = Tensor.__new__(Tensor)
+    t._data = data
+    t.grad_fn = grad_fn
+    t._requires_grad = grad_fn is not None
+    t._grad = None
+    t._output_nr = output_nr
+    t._retains_grad = False
+    t._hooks = None
+    return t
+
+
+def _wrap_dim(dim: int, ndim: int, op: str) -> int:
+    """Normalise a possibly negative dim, raising IndexError as torch does."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
+                         f"[{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
+    """Turn tensor-like data into a fresh array with torch's dtype inference.
+
+    Python floats become `float_dtype` (the default dtype), ints int64, bools bool; numpy arrays
+    keep their dtype. Strings, dicts, None, arbitrary objects and ragged lists are refused.
+    """
+    if isinstance(data, Tensor):
+        return np.array(data._data)
+    if isinstance(data, np.ndarray | np.generic):
+        arr = np.array(data)
+        _dtype.from_numpy_dtype(arr.dtype)  # refuses str/object arrays
+        return arr
+    if isinstance(data, str | bytes):
+        raise TypeError(f"{op}(): invalid data type '{type(data).__name__}'")
+    if not isinstance(data, bool | int | float | list | tuple):
+        raise RuntimeError(f"{op}(): Could not infer dtype of {type(data).__name__}; pass numbers, "
+                           "(nested) lists of numbers, a numpy array or a Tensor")
+    if isinstance(data, list | tuple):
+        _check_nested(data, op)
+    try:
+        arr = np.array(data)
+    except ValueError as err:
+        raise ValueError(f"{op}(): ragged nested sequence, all rows must have the same length "
+                         f"({err})") from None
+    kind = arr.dtype.kind
+    if kind == "f" and float_dtype is not None:
+        arr = arr.astype(float_dtype)
+    elif kind == "i":
+        arr = arr.astype(np.int64)
+    elif kind == "O" or kind in "US":
+        raise TypeError(f"{op}(): invalid data type in {data!r:.40}; expected numbers")
+    return arr
+
+
+def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> None:
+    """Walk a nested list, raising torch's errors for strings, objects and ragged rows."""
+    first_len = None
+    for item in seq:
+        if isinstance(item, list | tuple):
+            _check_nested(item, op, dim + 1)
+            if first_len is None:
+                first_len = len(item)
+            elif len(item) != first_len:
+                raise ValueError(f"{op}(): expected sequence of length {first_len} at dim "
+                                 f"{dim + 1} (got {len(item)})")
+        elif isinstance(item, str | bytes):
+            raise TypeError(f"{op}(): invalid data type '{type(item).__name__}'")
+        elif isinstance(item, Tensor):
+            if item._data.ndim != 0:
+                raise ValueError(f"{op}(): only one-element tensors can be nested in a list; "
+                                 f"got shape {list(item.shape)}")
+        elif not isinstance(item, bool | int | float | np.generic):
+            raise RuntimeError(f"{op}(): Could not infer dtype of {type(item).__name__}")

@@ -1,0 +1,99 @@
+"""Argument handling shared by the op wrappers: type checks, torch's dtype promotion, dims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _make, _wrap_dim
+
+Scalar = int | float | bool
+_SCALARS = (int, float, bool)
+
+
+def tensor_arg(x: Any, op: str, arg: str = "input") -> Tensor:
+    """Refuse anything but a Tensor with torch's TypeError."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument '{arg}' must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def float_arg(x: Any, op: str) -> Tensor:
+    """A Tensor for a floating op: int and bool tensors become the default float dtype, as torch."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
+    if x._data.dtype.kind != "f":
+        return _make(np.asarray(x._data, dtype=_dtype.get_default_dtype().np))
+    return x
+
+
+def cast(x: Tensor, np_dtype: np.dtype) -> Tensor:
+    """x in np_dtype; a differentiable cast when x is part of the graph."""
+    if x._data.dtype == np_dtype:
+        return x
+    if x._requires_grad:
+        return x.to(_dtype.from_numpy_dtype(np_dtype))
+    return _make(np.asarray(x._data, dtype=np_dtype))
+
+
+def binary_operands(a: Any, b: Any, op: str, floating: bool = False) -> tuple[Any, Any]:
+    """Bring two operands (Tensors or Python scalars) to torch's result dtype.
+
+    Python scalars stay bare (numpy treats them as weakly typed, as torch does); numpy arrays are
+    taken as constant tensors. With `floating`, an integer result becomes the default float dtype
+    (true division).
+    """
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb:
+        if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
+            return a, b
+    elif ta and isinstance(b, _SCALARS):
+        kind = a._data.dtype.kind
+        if kind == "f" or (not floating and not isinstance(b, float) and
+                           (kind == "i" or isinstance(b, bool))):
+            return a, b
+    elif tb and isinstance(a, _SCALARS):
+        kind = b._data.dtype.kind
+        if kind == "f" or (not floating and not isinstance(a, float) and
+                           (kind == "i" or isinstance(a, bool))):
+            return a, b
+    a, b = _as_operand(a, op), _as_operand(b, op)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"{op}(): expected at least one Tensor operand")
+    target = _dtype.result_type(a, b)
+    if floating and target.kind != "f":
+        target = _dtype.get_default_dtype().np
+    a = cast(a, target) if isinstance(a, Tensor) else np.asarray(a, dtype=target)[()]
+    b = cast(b, target) if isinstance(b, Tensor) else np.asarray(b, dtype=target)[()]
+    return a, b
+
+
+def _as_operand(x: Any, op: str) -> Any:
+    if isinstance(x, Tensor | bool | int | float):
+        return x
+    if isinstance(x, np.ndarray | np.generic):
+        return _make(np.asarray(x))
+    raise TypeError(f"{op}(): unsupported operand type {type(x).__name__}; expected a Tensor or a "
+                    "Python number")
+
+
+def dims(dim: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...] | None:
+    """Normalise `dim` (int, tuple or None) to a tuple of non-negative axes (None: all)."""
+    if dim is None:
+        return None
+    if isinstance(dim, int | np.integer):
+        return (_wrap_dim(int(dim), ndim, op),)
+    axes = tuple(_wrap_dim(int(d), ndim, op) for d in dim)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"{op}: dim {list(dim)} appears multiple times in the list of dims")
+    return axes
+
+
+def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept f(2, 3), f((2, 3)) and f([2, 3]) as torch does."""
+    if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
