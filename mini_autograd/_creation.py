@@ -35,7 +35,8 @@ def tensor(data: Any, dtype: DType | None = None, device: Any = None,
     Python floats become the default dtype (float32), ints int64, bools bool; numpy arrays keep
     their dtype unless `dtype` is given.
     """
-    arr = _to_array(data, _dtype.get_default_dtype().np, "tensor")
+    # with an explicit dtype, convert Python floats straight to it (no detour through float32)
+    arr = _to_array(data, None if dtype is not None else _dtype.get_default_dtype().np, "tensor")
     if dtype is not None:
         arr = arr.astype(_dtype.as_numpy_dtype(dtype), copy=False)
     return _finish(arr, requires_grad, "tensor")
