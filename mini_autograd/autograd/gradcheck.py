@@ -30,13 +30,16 @@ def _outputs(func: Callable, inputs: tuple) -> tuple[Tensor, ...]:
 
 
 def _numerical_jacobians(func: Callable, inputs: tuple, eps: float) -> list[list[np.ndarray]]:
-    """J[o][i] of shape (numel(out o), numel(in i)), by central differences (inputs perturbed in place)."""
-    from .._grad_mode import no_grad
+    """J[o][i] of shape (numel(out o), numel(in i)) by central differences, inputs nudged in place.
 
-    with no_grad():
-        outs = _outputs(func, inputs)
-    jac = [[np.zeros((o.numel(), t.numel() if isinstance(t, Tensor) else 0)) for t in inputs]
-           for o in outs]
+    func runs with grad mode on: gradgradcheck's func itself calls autograd.grad.
+    """
+    def values() -> list[np.ndarray]:
+        return [np.asarray(o._data, dtype=np.float64).ravel() for o in _outputs(func, inputs)]
+
+    sizes = [v.size for v in values()]
+    jac = [[np.zeros((n, t.numel() if isinstance(t, Tensor) else 0)) for t in inputs]
+           for n in sizes]
     for i, t in enumerate(inputs):
         if not (isinstance(t, Tensor) and t.requires_grad):
             continue
@@ -44,14 +47,11 @@ def _numerical_jacobians(func: Callable, inputs: tuple, eps: float) -> list[list
         for k in range(flat.size):
             orig = flat[k]
             flat[k] = orig + eps
-            with no_grad():
-                plus = [np.asarray(o._data, dtype=np.float64).ravel() for o in _outputs(func, inputs)]
+            plus = values()
             flat[k] = orig - eps
-            with no_grad():
-                minus = [np.asarray(o._data, dtype=np.float64).ravel()
-                         for o in _outputs(func, inputs)]
+            minus = values()
             flat[k] = orig
-            for o in range(len(outs)):
+            for o in range(len(sizes)):
                 jac[o][i][:, k] = (plus[o] - minus[o]) / (2 * eps)
     return jac
 
