@@ -91,6 +91,14 @@ def _category(np_dtype: np.dtype) -> int:
     return _FLOAT if kind == "f" else _BOOL if kind == "b" else _INT
 
 
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """torch.promote_types: the higher category wins outright (int64 with float32 is float32)."""
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
 def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
     """torch's combine_categories: a lower-priority operand only wins by a higher category."""
     if higher is None:
@@ -100,7 +108,7 @@ def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None
     if _category(higher) == _FLOAT:
         return higher
     if _category(higher) == _BOOL or _category(lower) == _FLOAT:
-        return np.promote_types(higher, lower)
+        return promote_types(higher, lower)
     return higher
 
 
@@ -117,10 +125,10 @@ def result_type(*operands: object) -> np.dtype:
         if isinstance(op, Tensor):
             d = op._data.dtype
             if op._data.ndim:
-                dim = d if dim is None else np.promote_types(dim, d)
+                dim = d if dim is None else promote_types(dim, d)
             else:
-                zero = d if zero is None else np.promote_types(zero, d)
+                zero = d if zero is None else promote_types(zero, d)
         else:
             d = _scalar_dtype(op)
-            wrapped = d if wrapped is None else np.promote_types(wrapped, d)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
     return _combine(dim, _combine(zero, wrapped))

@@ -35,7 +35,8 @@ def _float_formatter(values: np.ndarray) -> Callable[[float], str]:
         return fmt.format(v)
 
     shown = values if values.size <= _THRESHOLD else _edges(values)
-    width = max((len(render(v)) for v in shown.ravel()), default=0)
+    # as torch, the width comes from the finite values; nan and inf are padded to it
+    width = max((len(render(v)) for v in shown.ravel() if np.isfinite(v)), default=0)
     return lambda v: render(v).rjust(width)
 
 
@@ -60,7 +61,8 @@ def format_tensor(values: np.ndarray, extras: list[str], prefix: str = "tensor("
         if kind == "f":
             formatter = {"float_kind": _float_formatter(values)}
         elif kind == "b":
-            formatter = {"bool": lambda v: str(bool(v))}
+            width = 5 if not values.all() else 4
+            formatter = {"bool": lambda v: str(bool(v)).rjust(width)}
         else:
             formatter = {"int": lambda v: str(int(v))}
         body = np.array2string(values, separator=", ", prefix=prefix, formatter=formatter,
