@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -22,7 +23,9 @@ from .inputs import Arg
 Weights = Callable[[tuple[int, ...]], np.ndarray]
 
 FORWARD, BACKWARD, SECOND = "forward", "backward", "2nd order"
-_NO_ATTRIBUTE = re.compile(r"has no attribute '(\w+)'")
+# "module 'mini_autograd' has no attribute 'cat'", "'Tensor' object has no attribute 'max'"
+_NO_ATTRIBUTE = re.compile(r"^(?:module )?'([\w.]+)' (?:object )?has no attribute '(\w+)'")
+_NOT_SUBSCRIPTABLE = re.compile(r"^'(\w+)' object is not subscriptable")
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,21 @@ class Raised:
     type: str
     message: str
     missing: str = ""  # the attribute it lacks, when that is the error
+    mro: tuple[str, ...] = ()  # names of the exception's classes, to match types across frameworks
 
     @classmethod
     def of(cls, exc: BaseException) -> Raised:
-        found = _NO_ATTRIBUTE.search(str(exc)) if isinstance(exc, AttributeError) else None
-        missing = found.group(1) if found else ""
-        if isinstance(exc, NotImplementedError):
-            missing = str(exc).split(":")[0].split()[0] if str(exc) else type(exc).__name__
-        return cls(type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc) else "", missing)
+        text = str(exc).strip()
+        message = text.splitlines()[0] if text else ""
+        missing = ""
+        if isinstance(exc, AttributeError) and (found := _NO_ATTRIBUTE.search(message)):
+            missing = f"{found.group(1)}.{found.group(2)}"
+        elif isinstance(exc, TypeError) and (found := _NOT_SUBSCRIPTABLE.search(message)):
+            missing = f"{found.group(1)}.__getitem__"
+        elif isinstance(exc, NotImplementedError):
+            missing = message or "NotImplementedError"
+        mro = tuple(k.__name__ for k in type(exc).__mro__)
+        return cls(type(exc).__name__, message, missing, mro)
 
     def __str__(self) -> str:
         return f"{self.type}: {self.message}" if self.message else self.type
@@ -55,14 +65,16 @@ class Outcome:
     second: dict[str, np.ndarray | None] | None = None  # None: not run, or gradients constant
     errors: dict[str, Raised] = field(default_factory=dict)
     graph: Graph | None = None
+    warnings: list[str] = field(default_factory=list)  # what the framework warned, once each
 
 
 def to_numpy(t: Any) -> np.ndarray:
     return np.array(t.detach().numpy(), copy=True)
 
 
-def make_tensors(T: ModuleType, arrays: Mapping[str, np.ndarray], specs: Mapping[str, Arg],
-                 dtype: str) -> dict[str, Any]:
+def make_tensors(
+    T: ModuleType, arrays: Mapping[str, np.ndarray], specs: Mapping[str, Arg], dtype: str
+) -> dict[str, Any]:
     """The case's inputs as T tensors: float ones in `dtype`, the others in their own dtype."""
     tensors = {}
     for name, spec in specs.items():
@@ -75,20 +87,45 @@ def make_tensors(T: ModuleType, arrays: Mapping[str, np.ndarray], specs: Mapping
     return tensors
 
 
-def _grad_of(T: ModuleType, out: Any, array: np.ndarray) -> Any:
-    return T.tensor(array.astype(out.numpy().dtype if False else _np_dtype(out)), dtype=out.dtype)
+def _grad_of(T: ModuleType, like: Any, weights: np.ndarray) -> Any:
+    """`weights` as a T tensor of `like`'s dtype (float64 weights rounded to it)."""
+    kind = np.asarray(like.detach().numpy()).dtype
+    return T.tensor(weights.astype(kind), dtype=like.dtype)
 
 
-def _np_dtype(t: Any) -> np.dtype:
-    return np.dtype(str(t.dtype).rsplit(".", 1)[-1])
-
-
-def execute(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarray],
-            specs: Mapping[str, Arg], dtype: str, upstream: Weights,
-            weights: Callable[[str, tuple[int, ...]], np.ndarray],
-            second_order: bool) -> Outcome:
+def execute(
+    fn: Callable[..., Any],
+    T: ModuleType,
+    arrays: Mapping[str, np.ndarray],
+    specs: Mapping[str, Arg],
+    dtype: str,
+    upstream: Weights,
+    weights: Callable[[str, tuple[int, ...]], np.ndarray],
+    second_order: bool,
+) -> Outcome:
     """Forward, then `out.backward(gy)` and `.grad`, then second order via autograd.grad."""
     outcome = Outcome(T.__name__)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _execute(outcome, fn, T, arrays, specs, dtype, upstream, weights, second_order)
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message}"
+        if text not in outcome.warnings:
+            outcome.warnings.append(text)
+    return outcome
+
+
+def _execute(
+    outcome: Outcome,
+    fn: Callable[..., Any],
+    T: ModuleType,
+    arrays: Mapping[str, np.ndarray],
+    specs: Mapping[str, Arg],
+    dtype: str,
+    upstream: Weights,
+    weights: Callable[[str, tuple[int, ...]], np.ndarray],
+    second_order: bool,
+) -> None:
     names = [n for n, s in specs.items() if s.differentiable]
     try:
         xs = make_tensors(T, arrays, specs, dtype)
@@ -96,13 +133,13 @@ def execute(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarr
         outcome.value = to_numpy(out)
     except Exception as exc:  # noqa: BLE001 - any failure of the framework is a result
         outcome.errors[FORWARD] = Raised.of(exc)
-        return outcome
+        return
     try:
         outcome.graph = walk(out, xs)
     except Exception:  # noqa: BLE001 - a graph we cannot draw is not a numerical failure
         outcome.graph = None
     if not names:
-        return outcome
+        return
     try:
         if outcome.value.ndim == 0:
             out.backward()
@@ -111,19 +148,24 @@ def execute(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarr
         outcome.grads = {n: None if xs[n].grad is None else to_numpy(xs[n].grad) for n in names}
     except Exception as exc:  # noqa: BLE001
         outcome.errors[BACKWARD] = Raised.of(exc)
-        return outcome
+        return
     if second_order:
         try:
             outcome.second = _second_order(fn, T, arrays, specs, dtype, names, upstream, weights)
         except Exception as exc:  # noqa: BLE001
             outcome.errors[SECOND] = Raised.of(exc)
-    return outcome
 
 
-def _second_order(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarray],
-                  specs: Mapping[str, Arg], dtype: str, names: list[str], upstream: Weights,
-                  weights: Callable[[str, tuple[int, ...]], np.ndarray],
-                  ) -> dict[str, np.ndarray | None] | None:
+def _second_order(
+    fn: Callable[..., Any],
+    T: ModuleType,
+    arrays: Mapping[str, np.ndarray],
+    specs: Mapping[str, Arg],
+    dtype: str,
+    names: list[str],
+    upstream: Weights,
+    weights: Callable[[str, tuple[int, ...]], np.ndarray],
+) -> dict[str, np.ndarray | None] | None:
     """d/dx_i of s = sum_j <w_j, dL/dx_j>, with L = <gy, f(x)>: Hessian-vector products."""
     xs = make_tensors(T, arrays, specs, dtype)
     out = fn(T, *xs.values())
@@ -131,7 +173,7 @@ def _second_order(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np
     inputs = [xs[n] for n in names]
     grads = T.autograd.grad(out, inputs, grad_outputs=gy, create_graph=True, allow_unused=True)
     s = None
-    for name, g in zip(names, grads):
+    for name, g in zip(names, grads, strict=True):
         if g is None or not g.requires_grad:  # a constant gradient adds nothing
             continue
         term = (g * _grad_of(T, g, weights(name, tuple(g.shape)))).sum()
@@ -139,12 +181,18 @@ def _second_order(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np
     if s is None:
         return None
     second = T.autograd.grad(s, inputs, allow_unused=True)
-    return {n: None if h is None else to_numpy(h) for n, h in zip(names, second)}
+    return {n: None if h is None else to_numpy(h) for n, h in zip(names, second, strict=True)}
 
 
-def time_passes(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.ndarray],
-                specs: Mapping[str, Arg], dtype: str, upstream: Weights,
-                repeats: int) -> dict[str, float]:
+def time_passes(
+    fn: Callable[..., Any],
+    T: ModuleType,
+    arrays: Mapping[str, np.ndarray],
+    specs: Mapping[str, Arg],
+    dtype: str,
+    upstream: Weights,
+    repeats: int,
+) -> dict[str, float]:
     """Best-of-`repeats` seconds of the forward pass and of backward (0 if nothing needs grad)."""
     best = {FORWARD: float("inf"), BACKWARD: float("inf")}
     differentiable = any(s.differentiable for s in specs.values())
@@ -152,13 +200,16 @@ def time_passes(fn: Callable[..., Any], T: ModuleType, arrays: Mapping[str, np.n
         xs = make_tensors(T, arrays, specs, dtype)
         start = time.perf_counter()
         out = fn(T, *xs.values())
-        middle = time.perf_counter()
-        if differentiable:
-            shape = tuple(out.shape)
-            gy = None if shape == () else _grad_of(T, out, upstream(shape))
-            middle = time.perf_counter()
-            out.backward(gradient=gy) if gy is not None else out.backward()
-        end = time.perf_counter()
-        best[FORWARD] = min(best[FORWARD], middle - start)
-        best[BACKWARD] = min(best[BACKWARD], end - middle if differentiable else 0.0)
+        best[FORWARD] = min(best[FORWARD], time.perf_counter() - start)
+        if not differentiable:
+            best[BACKWARD] = 0.0
+            continue
+        shape = tuple(out.shape)
+        gy = None if shape == () else _grad_of(T, out, upstream(shape))
+        start = time.perf_counter()
+        if gy is None:
+            out.backward()
+        else:
+            out.backward(gradient=gy)
+        best[BACKWARD] = min(best[BACKWARD], time.perf_counter() - start)
     return best

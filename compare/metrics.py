@@ -94,9 +94,7 @@ def compare_arrays(actual: np.ndarray, expected: np.ndarray, tol: Tol) -> Diff:
         fields.update(scalar=True, actual=float(a), expected=float(e))
     abs_at, max_abs = _worst(abs_diff)
     rel_at, max_rel = _worst(rel_diff)
-    return Diff(
-        tol, max_abs=max_abs, max_rel=max_rel, abs_index=abs_at, rel_index=rel_at, **fields
-    )
+    return Diff(tol, max_abs=max_abs, max_rel=max_rel, abs_index=abs_at, rel_index=rel_at, **fields)
 
 
 def _worst(diff: np.ndarray) -> tuple[tuple[int, ...], float]:

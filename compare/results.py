@@ -37,7 +37,7 @@ class Accuracy:
     candidate_error: float
 
     def closer(self, tie: float) -> str:
-        """"reference", "candidate" or "tie" (errors within a factor `tie` of each other)."""
+        """ "reference", "candidate" or "tie" (errors within a factor `tie` of each other)."""
         r, c = self.reference_error, self.candidate_error
         if not (r == r and c == c):  # a NaN error: whichever is finite is closer
             return "tie" if (r != r) == (c != c) else ("reference" if c != c else "candidate")

@@ -1,0 +1,188 @@
+"""Function cases: one function written against the torch namespace, plus its input data.
+
+    @case(inputs={"x": uniform(3), "y": uniform(3)}, tags="seed")
+    def tanh_sigmoid(T, x, y):
+        \"\"\"sigmoid(tanh(x)) * y\"\"\"
+        return T.sigmoid(T.tanh(x)) * y
+
+The same function runs with T = torch and T = mini_autograd.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+
+from . import tolerances
+from .checks import FDComparison, accuracy, compare_outcomes, finite_difference_checks
+from .execute import BACKWARD, FORWARD, Outcome, execute, time_passes
+from .finite_diff import finite_differences
+from .inputs import Arg, rng_for, upstream
+from .registry import Case, RunContext, register
+from .results import CaseResult, Timing
+from .tolerances import Tol
+
+F = TypeVar("F", bound=Callable[..., Any])
+_NP = {"float32": np.float32, "float64": np.float64}
+
+
+@dataclass(frozen=True)
+class FunctionDetail:
+    """What a function case's page shows beyond the checks."""
+
+    arrays: dict[str, np.ndarray]
+    reference: Outcome
+    candidate: Outcome
+    fd: list[FDComparison]
+
+
+@dataclass(eq=False)
+class FunctionCase(Case):
+    """A case that is a function of tensors: values, gradients and second order compared."""
+
+    fn: Callable[..., Any]
+    name: str
+    inputs: dict[str, Arg]
+    tags: tuple[str, ...] = ()
+    tol: Mapping[str, Tol] = field(default_factory=dict)
+    second_order: bool = True
+    finite_differences: bool = True
+    kind: str = "function"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return (inspect.getdoc(self.fn) or self.name).splitlines()[0]
+
+    @property
+    def source(self) -> str:
+        """The function's code without its decorator."""
+        lines = textwrap.dedent(inspect.getsource(self.fn)).splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("def "))
+        return "\n".join(lines[start:])
+
+    def arrays(self, seed: int) -> dict[str, np.ndarray]:
+        """The inputs' values in float64 (and int64/bool), the same for every dtype."""
+        return {n: a.make(rng_for(seed, self.name, f"input {n}")) for n, a in self.inputs.items()}
+
+    def run(self, ctx: RunContext) -> CaseResult:
+        seed, dtype = ctx.seed, ctx.dtype
+        arrays = _cast(self.arrays(seed), self.inputs, _NP[dtype])
+
+        def up(shape: tuple[int, ...]) -> np.ndarray:
+            return upstream(rng_for(seed, self.name, "upstream"), shape)
+
+        def weights(name: str, shape: tuple[int, ...]) -> np.ndarray:
+            return upstream(rng_for(seed, self.name, f"second order {name}"), shape)
+
+        second = ctx.second_order and self.second_order
+        args = (self.fn, arrays, self.inputs, dtype, up, weights, second)
+        ref = execute(args[0], ctx.reference, *args[1:])
+        cand = execute(args[0], ctx.candidate, *args[1:])
+        result = CaseResult(self.name, self.kind, dtype, ctx.candidate_name)
+        result.checks = compare_outcomes(ref, cand, dtype, self.tol)
+        fd_rows: list[FDComparison] = []
+        if dtype == "float64" and self.finite_differences and ref.grads:
+            fd = finite_differences(
+                self.fn,
+                ctx.reference,
+                arrays,
+                self.inputs,
+                up(ref.value.shape),
+                rng_for(seed, self.name, "finite differences"),
+                tolerances.FD_MAX_ELEMENTS,
+                tolerances.FD_STEP,
+            )
+            tol = tolerances.tolerance(dtype, "fd", self.tol)
+            fd_checks, fd_rows = finite_difference_checks(ref, cand, fd, tol)
+            result.checks += fd_checks
+        if dtype != "float64" and not ref.errors:
+            exact = _cast(arrays, self.inputs, np.float64)  # the rounded inputs, upcast
+
+            def rounded(w: np.ndarray) -> np.ndarray:
+                return w.astype(_NP[dtype]).astype(np.float64)
+
+            truth = execute(
+                self.fn,
+                ctx.reference,
+                exact,
+                self.inputs,
+                "float64",
+                lambda s: rounded(up(s)),
+                lambda n, s: rounded(weights(n, s)),
+                second,
+            )
+            result.accuracy = accuracy(ref, cand, truth)
+        if second and ref.second is None and not ref.errors and ref.grads:
+            result.notes.append("No second order: the first-order gradients are constant.")
+        if ctx.timing and not {FORWARD, BACKWARD} & (ref.errors.keys() | cand.errors.keys()):
+            result.timing = Timing(
+                *(
+                    time_passes(
+                        self.fn, T, arrays, self.inputs, dtype, up, tolerances.TIMING_REPEATS
+                    )
+                    for T in (ctx.reference, ctx.candidate)
+                )
+            )
+        result.detail = FunctionDetail(arrays, ref, cand, fd_rows)
+        return result
+
+    def page(self, results: Sequence[CaseResult]) -> str:
+        from .report.function_page import render
+
+        return render(self, results)
+
+
+def _cast(
+    arrays: Mapping[str, np.ndarray], specs: Mapping[str, Arg], kind: type
+) -> dict[str, np.ndarray]:
+    return {n: a.astype(kind) if specs[n].dtype == "float" else a for n, a in arrays.items()}
+
+
+def case(
+    *,
+    inputs: Mapping[str, Arg],
+    tags: str | Iterable[str] = (),
+    name: str | None = None,
+    tol: Mapping[str, Tol] | None = None,
+    second_order: bool = True,
+    finite_differences: bool = True,
+) -> Callable[[F], F]:
+    """Register the decorated function as a case; `inputs` name its parameters after T."""
+    tag_tuple = (tags,) if isinstance(tags, str) else tuple(tags)
+
+    def decorate(fn: F) -> F:
+        params = list(inspect.signature(fn).parameters)[1:]
+        if params != list(inputs):
+            raise TypeError(
+                f"case {name or fn.__name__}: inputs {list(inputs)} do not match "
+                f"the parameters {params} of {fn.__name__}(T, ...)"
+            )
+        register(
+            FunctionCase(
+                fn=fn,
+                name=name or fn.__name__,
+                inputs=dict(inputs),
+                tags=tag_tuple,
+                tol=dict(tol or {}),
+                second_order=second_order,
+                finite_differences=finite_differences,
+            )
+        )
+        return fn
+
+    return decorate
+
+
+def tagged(*theme: str) -> Callable[..., Callable[[F], F]]:
+    """`case` with these tags first, for a module whose cases share a theme."""
+
+    def tagged_case(*, tags: str | Iterable[str] = (), **kwargs: Any) -> Callable[[F], F]:
+        extra = (tags,) if isinstance(tags, str) else tuple(tags)
+        return case(tags=(*theme, *extra), **kwargs)
+
+    return tagged_case
