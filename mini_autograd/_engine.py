@@ -48,6 +48,8 @@ def run_backward(
         else:
             node_slot[(id(t.grad_fn), t._output_nr)] = i
 
+    # with targets, run only the part of the graph that leads to them, as torch does
+    needed = _needed(roots, leaf_slot, node_slot) if capture else None
     pending: dict[Function, list[Any]] = {}
     heap: list[tuple[int, int, Function]] = []
     counter = 0
@@ -55,6 +57,9 @@ def run_backward(
     def deliver(x: Tensor, g: Any) -> None:
         nonlocal counter
         fn = x.grad_fn
+        if needed is not None and fn is not None and fn not in needed:
+            if (id(fn), x._output_nr) not in node_slot:
+                return
         if fn is None:
             if x._hooks:
                 g = _run_hooks(x._hooks, g)
@@ -86,6 +91,8 @@ def run_backward(
                 raise RuntimeError(_FREED)
             if fn._watched or node_slot:
                 _visit_outputs(fn, gys, node_slot, captured, accumulate)
+            if needed is not None and fn not in needed:
+                continue  # reached only to capture its output's gradient
             if create_graph:
                 xs = inputs
             else:
@@ -104,6 +111,33 @@ def run_backward(
     finally:
         _grad_mode.state.enabled = prev
     return captured
+
+
+def _needed(roots: Sequence[Tensor], leaf_slot: dict, node_slot: dict) -> set[Function]:
+    """The functions whose backward must run for gradients to reach the capture targets."""
+    needed: set[Function] = set()
+    done: set[Function] = set()
+    stack = [(t.grad_fn, False) for t in roots if t.grad_fn is not None]
+    while stack:  # iterative post-order: a function is decided after all of its inputs
+        fn, expanded = stack.pop()
+        if fn in done or fn.inputs is None:
+            continue
+        if not expanded:
+            stack.append((fn, True))
+            stack.extend((x.grad_fn, False) for x in fn.inputs
+                         if isinstance(x, Tensor) and x.grad_fn is not None)
+            continue
+        done.add(fn)
+        for x in fn.inputs:
+            if not isinstance(x, Tensor):
+                continue
+            up = x.grad_fn
+            if (up is None and id(x) in leaf_slot) or (
+                up is not None and (up in needed or (id(up), x._output_nr) in node_slot)
+            ):
+                needed.add(fn)
+                break
+    return needed
 
 
 def _visit_outputs(fn: Function, gys: list[Any], node_slot: dict, captured: list,
