@@ -150,17 +150,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _subcommand(name: str, argv: list[str]) -> int:
+    target = SUBCOMMANDS[name]
     try:
-        module = importlib.import_module(SUBCOMMANDS[name])
+        module = importlib.import_module(target)
     except ModuleNotFoundError as exc:
-        if exc.name != SUBCOMMANDS[name]:
+        if exc.name != target:
             raise
-        _err(
-            f"error: `python -m compare {name}` is not available: {SUBCOMMANDS[name]} "
-            "is not installed."
-        )
+        module = None
+    run = getattr(module, "main", None)
+    if run is None:
+        _err(f"error: `python -m compare {name}` is not available yet ({target}.main is missing).")
         return USAGE
-    return int(module.main(argv) or 0)
+    return int(run(argv) or 0)
 
 
 def _err(line: str) -> None:
