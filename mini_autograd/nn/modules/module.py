@@ -24,7 +24,9 @@ def typename(obj: object) -> str:
     if isinstance(obj, Tensor):
         return f"mini_autograd.{_TENSOR_TYPENAMES[obj.dtype.name]}Tensor"
     cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
