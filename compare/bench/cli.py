@@ -1,0 +1,114 @@
+"""`python -m compare bench`: time the workloads in torch and mini_autograd, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .memory import import_framework
+from .report import render
+from .runner import MINI, TORCH, Options, run, select
+from .workloads import WORKLOADS
+
+DEFAULT_OUTPUT = Path("reports") / "bench.md"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m compare bench",
+        description="Time each workload in torch and mini_autograd (interleaved rounds, median per "
+        "step) and measure its peak memory; write the figures and the goals to reports/bench.md.",
+        epilog=f"Workloads: {', '.join(WORKLOADS)}. A full run writes {DEFAULT_OUTPUT}; a --quick "
+        "or --only run prints its report unless --output is given, so it never replaces the "
+        "full one by accident.",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes and short batches: a smoke run of the machinery",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="timed rounds per workload (default 7, 3 with --quick)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAMES",
+        help="only these workloads; comma-separated or repeated",
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory probes")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"where to write the report (default: {DEFAULT_OUTPUT})",
+    )
+    parser.add_argument("--list", action="store_true", help="print the workload names and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list:
+        print("\n".join(WORKLOADS))
+        return 0
+    only = [name for item in args.only for name in item.split(",") if name]
+    workloads = select(only)
+    quick = args.quick
+    opts = Options(
+        quick=quick,
+        rounds=args.rounds or (3 if quick else Options.rounds),
+        heavy_rounds=min(args.rounds or Options.heavy_rounds, Options.heavy_rounds),
+        min_batch=0.005 if quick else Options.min_batch,
+        memory=not args.no_memory,
+    )
+    frameworks = {name: import_framework(name) for name in (TORCH, MINI)}
+    results = run(workloads, frameworks, opts)
+
+    from ..env import environment, header  # the harness's header, shared by every report
+
+    env = environment(candidate=MINI, **{"numpy BLAS": _blas()})
+    env.pop("tolerances", None)  # a benchmark compares no values
+    command = "python -m compare bench" + "".join(f" {a}" for a in (argv or []))
+    text = render(results, header(env), opts, command)
+    output = args.output or (None if quick or only else DEFAULT_OUTPUT)
+    if output is None:
+        print(text)
+    else:
+        write_atomic(output, text)
+        print(f"bench: wrote {output}", file=sys.stderr)
+    return 0
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename, so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _blas() -> str:
+    """numpy's BLAS, the library behind mini_autograd's matmul."""
+    import numpy as np
+
+    try:
+        info = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return f"{info['name']} {info['version']}"
+    except Exception:  # show_config's layout differs across numpy versions
+        return "unknown"
