@@ -10,6 +10,7 @@ The same function runs with T = torch and T = mini_autograd.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -60,9 +61,18 @@ class FunctionCase(Case):
 
     @property
     def source(self) -> str:
-        """The function's code without its decorator."""
+        """The function's code without its decorator and docstring (the page shows that apart)."""
         lines = textwrap.dedent(inspect.getsource(self.fn)).splitlines()
         start = next(i for i, line in enumerate(lines) if line.startswith("def "))
+        body = ast.parse("\n".join(lines[start:])).body[0].body
+        if (
+            len(body) > 1
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
+            first, last = body[0].lineno, body[0].end_lineno  # 1-based, relative to `start`
+            lines = lines[start : start + first - 1] + lines[start + last :]
+            return "\n".join(lines)
         return "\n".join(lines[start:])
 
     def arrays(self, seed: int) -> dict[str, np.ndarray]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: graphs with more nodes are drawn up to this many, with the rest folded into one node
-MAX_NODES = 40
+MAX_NODES = 60
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def mermaid(graph: Graph, max_nodes: int = MAX_NODES) -> str:
     for i, (label, kind) in enumerate(graph.nodes[:shown]):
         lines.append(f"    n{i}" + shapes[kind].format(_label(label)))
     if hidden:
-        lines.append(f'    more["... {hidden} more nodes"]')
+        lines.append(f'    more["... {hidden} more node{"s" if hidden > 1 else ""}"]')
     counts: dict[tuple[str, str], int] = {}  # in first-seen order; a*a uses its input twice
     for producer, consumer in graph.edges:
         if consumer < shown:

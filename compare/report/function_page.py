@@ -35,6 +35,7 @@ def render(case: FunctionCase, results: Sequence[CaseResult]) -> str:
         graph_section(results),
         "## Inputs",
         inputs_table(case, results),
+        what_is_compared(case, results),
     ]
     for r in results:
         parts += [f"## {r.dtype} · {STATUS[r.status]}", run_section(case, r)]
@@ -86,6 +87,27 @@ def inputs_table(case: FunctionCase, results: Sequence[CaseResult]) -> str:
             }
         )
     return table(rows)
+
+
+def what_is_compared(case: FunctionCase, results: Sequence[CaseResult]) -> str:
+    """How the gradients were taken, so the numbers below can be reproduced by hand."""
+    value = next((_detail(r).reference.value for r in results if r.detail is not None), None)
+    scalar = value is not None and value.ndim == 0
+    upstream = (
+        "`out.backward()` (the output is 0-d)"
+        if scalar
+        else "`out.backward(gy)` with a seeded standard-normal `gy` of the output's shape"
+    )
+    text = f"Gradients: {upstream}, then each input's `.grad`."
+    if case.second_order:
+        text += (
+            " **2nd order x**: `autograd.grad(s, x)` for s = Σᵢ sum(wᵢ · gradᵢ), the gradients "
+            "taken with `create_graph=True` and wᵢ seeded standard-normal weights (1 for 0-d "
+            "inputs): a Hessian-vector product."
+        )
+    else:
+        text += " Second order is not compared: the case is not twice differentiable."
+    return text
 
 
 def _values(a: np.ndarray) -> str:

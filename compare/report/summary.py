@@ -13,13 +13,14 @@ from .tables import NOT_APPLICABLE, STATUS, ratio, sci, table
 _ORDER = {FAIL: 0, MISSING: 1, PASS: 2}
 
 LEGEND = """\
-How to read a row: **value**, **grad** and **2nd order** give the greatest absolute difference
-between {cand} and torch over the case's output, over the gradients of all its inputs, and over
-its second-order gradients (❌ marks the ones out of tolerance, `raised` an exception in one
-framework only). **FD** (float64 rows) checks {cand}'s gradients against central finite
-differences. **closer to f64** (float32 rows) says whose float32 results are closer to torch's
-float64 results on the same inputs. **time** is {cand}'s forward + backward time divided by
-torch's (below 1× means {cand} is faster). Each case's page has the details."""
+One row per case and dtype, failures first; a case's name links to its page. **value**, **grad**
+and **2nd order** are the greatest absolute difference between {cand} and torch over the case's
+output, over the gradients of all its inputs, and over its second-order gradients: ❌ marks a
+difference out of tolerance (or `raised`: an exception in one framework only), 🚧 a torch name
+{cand} does not provide yet. **FD** (float64 rows): {cand}'s gradients agree (✓) with central
+finite differences. **closer to f64** (float32 rows): whose float32 results are closer to torch's
+float64 results on the same inputs. **time**: {cand}'s forward + backward time over torch's
+(below 1× means {cand} is faster)."""
 
 
 def category_cell(result: CaseResult, category: str) -> str:
@@ -100,7 +101,7 @@ def render(results: Sequence[CaseResult], env: Mapping[str, str], order: Sequenc
         header(env),
         totals_line(results),
         missing_line(results),
-        table(rows) if rows else "No cases were run.",
         LEGEND.format(cand=cand),
+        table(rows) if rows else "No cases were run.",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
