@@ -51,6 +51,10 @@ class Case(ABC):
     def page(self, results: Sequence[CaseResult]) -> str:
         """The case's markdown page (without the environment header), from its runs."""
 
+    def assets(self, results: Sequence[CaseResult]) -> dict[str, str]:
+        """Extra files the page links to (file name -> text), written next to it: e.g. a plot."""
+        return {}
+
 
 _CASES: dict[str, Case] = {}
 _discovered = False

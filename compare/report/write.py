@@ -35,6 +35,8 @@ def write_reports(
         for case in cases:
             text = case.page(by_case.get(case.name, []))
             (pages / f"{case.name}.md").write_text(text, encoding="utf-8")
+            for file_name, content in case.assets(by_case.get(case.name, [])).items():
+                (pages / file_name).write_text(content, encoding="utf-8")
         order = [c.name for c in cases]
         (staging / SUMMARY).write_text(summary.render(results, env, order), encoding="utf-8")
         data.frame(results).to_csv(staging / CSV, index=False)
