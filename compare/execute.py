@@ -38,14 +38,19 @@ class Raised:
     mro: tuple[str, ...] = ()  # names of the exception's classes, to match types across frameworks
 
     @classmethod
-    def of(cls, exc: BaseException) -> Raised:
+    def of(cls, exc: BaseException, framework: str) -> Raised:
+        """`missing` is set when the framework's own module or Tensor lacks a name."""
         text = str(exc).strip()
         message = text.splitlines()[0] if text else ""
         missing = ""
-        if isinstance(exc, AttributeError) and (found := _NO_ATTRIBUTE.search(message)):
-            missing = f"{found.group(1)}.{found.group(2)}"
-        elif isinstance(exc, TypeError) and (found := _NOT_SUBSCRIPTABLE.search(message)):
-            missing = f"{found.group(1)}.__getitem__"
+        found = None
+        if isinstance(exc, AttributeError):
+            found = _NO_ATTRIBUTE.search(message)
+        elif isinstance(exc, TypeError):
+            found = _NOT_SUBSCRIPTABLE.search(message)
+        owner = found.group(1) if found else ""
+        if owner == "Tensor" or owner == framework or owner.startswith(framework + "."):
+            missing = f"{owner}.{found.group(2) if found.lastindex == 2 else '__getitem__'}"
         elif isinstance(exc, NotImplementedError):
             missing = message or "NotImplementedError"
         mro = tuple(k.__name__ for k in type(exc).__mro__)
@@ -132,7 +137,7 @@ def _execute(
         out = fn(T, *xs.values())
         outcome.value = to_numpy(out)
     except Exception as exc:  # noqa: BLE001 - any failure of the framework is a result
-        outcome.errors[FORWARD] = Raised.of(exc)
+        outcome.errors[FORWARD] = Raised.of(exc, T.__name__)
         return
     try:
         outcome.graph = walk(out, xs)
@@ -147,13 +152,13 @@ def _execute(
             out.backward(gradient=_grad_of(T, out, upstream(outcome.value.shape)))
         outcome.grads = {n: None if xs[n].grad is None else to_numpy(xs[n].grad) for n in names}
     except Exception as exc:  # noqa: BLE001
-        outcome.errors[BACKWARD] = Raised.of(exc)
+        outcome.errors[BACKWARD] = Raised.of(exc, T.__name__)
         return
     if second_order:
         try:
             outcome.second = _second_order(fn, T, arrays, specs, dtype, names, upstream, weights)
         except Exception as exc:  # noqa: BLE001
-            outcome.errors[SECOND] = Raised.of(exc)
+            outcome.errors[SECOND] = Raised.of(exc, T.__name__)
 
 
 def _second_order(

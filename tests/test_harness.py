@@ -8,11 +8,12 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from compare import registry  # noqa: E402
+from compare.execute import Raised  # noqa: E402
 from compare.graph import Graph, mermaid, walk  # noqa: E402
 from compare.inputs import rng_for  # noqa: E402
 from compare.metrics import compare_arrays  # noqa: E402
 from compare.registry import RunContext  # noqa: E402
-from compare.results import PASS  # noqa: E402
+from compare.results import FAIL, GRAD, MISSING, PASS, VALUE, CaseResult, Check  # noqa: E402
 from compare.run import run_case  # noqa: E402
 from compare.tolerances import DEFAULT, DTYPES, Tol, tolerance  # noqa: E402
 
@@ -191,3 +192,28 @@ def test_mermaid_quotes_labels_and_folds_big_graphs():
     text = mermaid(graph, max_nodes=10)
     assert '    n1["op #quot;0#quot;"]' in text
     assert '"... 41 more nodes"' in text and "more --> n9" in text
+
+
+# --- exceptions -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("exc", "missing"),
+    [
+        (AttributeError("module 'mini_autograd' has no attribute 'cat'"), "mini_autograd.cat"),
+        (AttributeError("'Tensor' object has no attribute 'amax'"), "Tensor.amax"),
+        (TypeError("'Tensor' object is not subscriptable"), "Tensor.__getitem__"),
+        (AttributeError("'numpy.ndarray' object has no attribute 'detach'"), ""),  # a real bug
+        (TypeError("unsupported operand type(s) for &: 'Tensor' and 'Tensor'"), ""),
+    ],
+)
+def test_a_missing_torch_name_is_told_apart_from_a_bug(exc, missing):
+    assert Raised.of(exc, "mini_autograd").missing == missing
+
+
+def test_status_is_missing_only_when_every_failure_is_a_missing_name():
+    result = CaseResult("c", "function", "float32", "mini_autograd")
+    result.checks = [Check("forward", VALUE, ok=False, missing="mini_autograd.cat")]
+    assert result.status == MISSING
+    result.checks.append(Check("grad x", GRAD, ok=False, message="off"))
+    assert result.status == FAIL and "grad x: off" in result.failure_message()

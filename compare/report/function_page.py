@@ -12,7 +12,7 @@ from ..checks import quantities
 from ..execute import Outcome
 from ..graph import mermaid, shape_text
 from ..results import FD, CaseResult
-from ..tolerances import ACCURACY_TIE, DEFAULT, tolerance
+from ..tolerances import ACCURACY_TIE, DEFAULT, TIMING_REPEATS, tolerance
 from .tables import NOT_APPLICABLE, STATUS, quote_block, ratio, sci, seconds, table
 
 if TYPE_CHECKING:
@@ -164,7 +164,9 @@ def checks_table(result: CaseResult) -> str:
                 "mismatched": f"{d.mismatched} / {d.total}"
                 if d and not d.problem
                 else NOT_APPLICABLE,
-                "worst at": str(d.abs_index) if d and not d.problem and d.total else NOT_APPLICABLE,
+                "worst at": str(d.abs_index)
+                if d and not d.problem and d.max_abs
+                else NOT_APPLICABLE,
             }
         )
     return table(rows) if rows else ""
@@ -202,7 +204,7 @@ def timing_table(result: CaseResult) -> str:
     t = result.timing
     rows = [
         {
-            "best of 5": phase,
+            f"best of {TIMING_REPEATS}": phase,
             "torch": seconds(t.reference[phase]),
             result.candidate: seconds(t.candidate[phase]),
             "ratio": ratio(t.ratio(phase)),
