@@ -17,10 +17,7 @@ from typing import Any
 import numpy as np
 
 from .graph import Graph, walk
-from .inputs import Arg
-
-#: (shape) -> float64 weights; the same callable feeds both frameworks
-Weights = Callable[[tuple[int, ...]], np.ndarray]
+from .inputs import Arg, Draws
 
 FORWARD, BACKWARD, SECOND = "forward", "backward", "2nd order"
 # "module 'mini_autograd' has no attribute 'cat'", "'Tensor' object has no attribute 'max'"
@@ -104,15 +101,14 @@ def execute(
     arrays: Mapping[str, np.ndarray],
     specs: Mapping[str, Arg],
     dtype: str,
-    upstream: Weights,
-    weights: Callable[[str, tuple[int, ...]], np.ndarray],
+    draws: Draws,
     second_order: bool,
 ) -> Outcome:
     """Forward, then `out.backward(gy)` and `.grad`, then second order via autograd.grad."""
     outcome = Outcome(T.__name__)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _execute(outcome, fn, T, arrays, specs, dtype, upstream, weights, second_order)
+        _execute(outcome, fn, T, arrays, specs, dtype, draws, second_order)
     for w in caught:
         text = f"{w.category.__name__}: {w.message}"
         if text not in outcome.warnings:
@@ -127,8 +123,7 @@ def _execute(
     arrays: Mapping[str, np.ndarray],
     specs: Mapping[str, Arg],
     dtype: str,
-    upstream: Weights,
-    weights: Callable[[str, tuple[int, ...]], np.ndarray],
+    draws: Draws,
     second_order: bool,
 ) -> None:
     names = [n for n, s in specs.items() if s.differentiable]
@@ -149,14 +144,14 @@ def _execute(
         if outcome.value.ndim == 0:
             out.backward()
         else:
-            out.backward(gradient=_grad_of(T, out, upstream(outcome.value.shape)))
+            out.backward(gradient=_grad_of(T, out, draws.upstream(outcome.value.shape)))
         outcome.grads = {n: None if xs[n].grad is None else to_numpy(xs[n].grad) for n in names}
     except Exception as exc:  # noqa: BLE001
         outcome.errors[BACKWARD] = Raised.of(exc, T.__name__)
         return
     if second_order:
         try:
-            outcome.second = _second_order(fn, T, arrays, specs, dtype, names, upstream, weights)
+            outcome.second = _second_order(fn, T, arrays, specs, dtype, names, draws)
         except Exception as exc:  # noqa: BLE001
             outcome.errors[SECOND] = Raised.of(exc, T.__name__)
 
@@ -168,20 +163,19 @@ def _second_order(
     specs: Mapping[str, Arg],
     dtype: str,
     names: list[str],
-    upstream: Weights,
-    weights: Callable[[str, tuple[int, ...]], np.ndarray],
+    draws: Draws,
 ) -> dict[str, np.ndarray | None] | None:
     """d/dx_i of s = sum_j <w_j, dL/dx_j>, with L = <gy, f(x)>: Hessian-vector products."""
     xs = make_tensors(T, arrays, specs, dtype)
     out = fn(T, *xs.values())
-    gy = _grad_of(T, out, upstream(tuple(out.shape)))
+    gy = _grad_of(T, out, draws.upstream(tuple(out.shape)))
     inputs = [xs[n] for n in names]
     grads = T.autograd.grad(out, inputs, grad_outputs=gy, create_graph=True, allow_unused=True)
     s = None
     for name, g in zip(names, grads, strict=True):
         if g is None or not g.requires_grad:  # a constant gradient adds nothing
             continue
-        term = (g * _grad_of(T, g, weights(name, tuple(g.shape)))).sum()
+        term = (g * _grad_of(T, g, draws.weights(name, tuple(g.shape)))).sum()
         s = term if s is None else s + term
     if s is None:
         return None
@@ -195,7 +189,7 @@ def time_passes(
     arrays: Mapping[str, np.ndarray],
     specs: Mapping[str, Arg],
     dtype: str,
-    upstream: Weights,
+    draws: Draws,
     repeats: int,
 ) -> dict[str, float]:
     """Best-of-`repeats` seconds of the forward pass and of backward (0 if nothing needs grad)."""
@@ -210,7 +204,7 @@ def time_passes(
             best[BACKWARD] = 0.0
             continue
         shape = tuple(out.shape)
-        gy = None if shape == () else _grad_of(T, out, upstream(shape))
+        gy = None if shape == () else _grad_of(T, out, draws.upstream(shape))
         start = time.perf_counter()
         if gy is None:
             out.backward()

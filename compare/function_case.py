@@ -23,10 +23,10 @@ from . import tolerances
 from .checks import FDComparison, accuracy, compare_outcomes, finite_difference_checks
 from .execute import BACKWARD, FORWARD, Outcome, execute, time_passes
 from .finite_diff import finite_differences
-from .inputs import Arg, rng_for, upstream
+from .inputs import Arg, Draws, rng_for
 from .registry import Case, RunContext, register
 from .results import CaseResult, Timing
-from .tolerances import Tol
+from .tolerances import TIMING_REPEATS, Tol
 
 F = TypeVar("F", bound=Callable[..., Any])
 _NP = {"float32": np.float32, "float64": np.float64}
@@ -80,64 +80,40 @@ class FunctionCase(Case):
         return {n: a.make(rng_for(seed, self.name, f"input {n}")) for n, a in self.inputs.items()}
 
     def run(self, ctx: RunContext) -> CaseResult:
-        seed, dtype = ctx.seed, ctx.dtype
-        arrays = _cast(self.arrays(seed), self.inputs, _NP[dtype])
-
-        def up(shape: tuple[int, ...]) -> np.ndarray:
-            return upstream(rng_for(seed, self.name, "upstream"), shape)
-
-        def weights(name: str, shape: tuple[int, ...]) -> np.ndarray:
-            return upstream(rng_for(seed, self.name, f"second order {name}"), shape)
-
+        """Both frameworks in ctx.dtype; float64 adds finite differences, float32 accuracy."""
+        dtype, draws = ctx.dtype, Draws(ctx.seed, self.name)
+        arrays = _cast(self.arrays(ctx.seed), self.inputs, _NP[dtype])
         second = ctx.second_order and self.second_order
-        args = (self.fn, arrays, self.inputs, dtype, up, weights, second)
-        ref = execute(args[0], ctx.reference, *args[1:])
-        cand = execute(args[0], ctx.candidate, *args[1:])
+        ref, cand = (
+            execute(self.fn, T, arrays, self.inputs, dtype, draws, second)
+            for T in (ctx.reference, ctx.candidate)
+        )
         result = CaseResult(self.name, self.kind, dtype, ctx.candidate_name)
         result.checks = compare_outcomes(ref, cand, dtype, self.tol)
         fd_rows: list[FDComparison] = []
         if dtype == "float64" and self.finite_differences and ref.grads:
             fd = finite_differences(
-                self.fn,
-                ctx.reference,
-                arrays,
-                self.inputs,
-                up(ref.value.shape),
-                rng_for(seed, self.name, "finite differences"),
-                tolerances.FD_MAX_ELEMENTS,
-                tolerances.FD_STEP,
-            )
+                self.fn, ctx.reference, arrays, self.inputs, draws.upstream(ref.value.shape),
+                rng_for(ctx.seed, self.name, "finite differences"),
+                tolerances.FD_MAX_ELEMENTS, tolerances.FD_STEP,
+            )  # fmt: skip
             tol = tolerances.tolerance(dtype, "fd", self.tol)
             fd_checks, fd_rows = finite_difference_checks(ref, cand, fd, tol)
             result.checks += fd_checks
         if dtype != "float64" and not ref.errors:
-            exact = _cast(arrays, self.inputs, np.float64)  # the rounded inputs, upcast
-
-            def rounded(w: np.ndarray) -> np.ndarray:
-                return w.astype(_NP[dtype]).astype(np.float64)
-
-            truth = execute(
-                self.fn,
-                ctx.reference,
-                exact,
-                self.inputs,
-                "float64",
-                lambda s: rounded(up(s)),
-                lambda n, s: rounded(weights(n, s)),
-                second,
-            )
+            # torch in float64 on the same rounded inputs and weights: the truth to measure against
+            exact = _cast(arrays, self.inputs, np.float64)
+            rounded = Draws(ctx.seed, self.name, rounded_to=_NP[dtype])
+            truth = execute(self.fn, ctx.reference, exact, self.inputs, "float64", rounded, second)
             result.accuracy = accuracy(ref, cand, truth)
         if second and ref.second is None and not ref.errors and ref.grads:
             result.notes.append("No second order: the first-order gradients are constant.")
         if ctx.timing and not {FORWARD, BACKWARD} & (ref.errors.keys() | cand.errors.keys()):
-            result.timing = Timing(
-                *(
-                    time_passes(
-                        self.fn, T, arrays, self.inputs, dtype, up, tolerances.TIMING_REPEATS
-                    )
-                    for T in (ctx.reference, ctx.candidate)
-                )
+            reference, candidate = (
+                time_passes(self.fn, T, arrays, self.inputs, dtype, draws, TIMING_REPEATS)
+                for T in (ctx.reference, ctx.candidate)
             )
+            result.timing = Timing(reference, candidate)
         result.detail = FunctionDetail(arrays, ref, cand, fd_rows)
         return result
 

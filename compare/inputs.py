@@ -81,6 +81,31 @@ def rng_for(seed: int, case: str, stream: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(case.encode()), zlib.crc32(stream.encode())])
 
 
-def upstream(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    """Weights for a gradient: ones for a 0-d tensor, standard normal otherwise."""
-    return np.ones(shape) if shape == () else rng.standard_normal(shape)
+@dataclass(frozen=True)
+class Draws:
+    """A case's seeded weights: the upstream gradient and the second-order weights.
+
+    Ones for a 0-d tensor, standard normal otherwise, drawn in float64; `rounded_to` passes them
+    through a lower precision first (a float32 run's float64 reference uses the same numbers).
+    """
+
+    seed: int
+    case: str
+    rounded_to: type | None = None
+
+    def upstream(self, shape: tuple[int, ...]) -> np.ndarray:
+        """gy for `out.backward(gy)`."""
+        return self._draw("upstream", shape)
+
+    def weights(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """w for input `name` in s = sum(w * grad), whose gradient is the second order."""
+        return self._draw(f"second order {name}", shape)
+
+    def _draw(self, stream: str, shape: tuple[int, ...]) -> np.ndarray:
+        shape = tuple(shape)
+        w = (
+            np.ones(shape)
+            if shape == ()
+            else rng_for(self.seed, self.case, stream).normal(size=shape)
+        )
+        return w if self.rounded_to is None else w.astype(self.rounded_to).astype(np.float64)
