@@ -1,8 +1,8 @@
-"""Train a small MLP on DeZero's spiral data, printing progress (DeZero's step 48, in torch's names).
+"""Train a small MLP on DeZero's spiral data, printing progress (DeZero's step 48 in torch's API).
 
     python examples/train_spiral.py
 
-Replace the first import by `import torch` and the script runs unchanged in PyTorch.
+Replace `import mini_autograd as torch` by `import torch` and it runs unchanged in PyTorch.
 """
 
 import numpy as np

@@ -83,7 +83,8 @@ def test_minibatches_cover_each_epoch_once():
 
 def test_svg_figure_is_valid_xml():
     text = figure([
-        Panel("loss", [Series("a", [3.0, 2.0, 1.0], "red"), Series("b", [3, 2.1, 1], "blue", "4 2")]),
+        Panel("loss", [Series("a", [3.0, 2.0, 1.0], "red"),
+                       Series("b", [3.0, 2.1, 1.0], "blue", "4 2")]),
         Panel("gap", [Series("gap", [0.0, 1e-16, 1e-12], "black")], log=True),
         Panel("zeros", [Series("gap", [0.0, 0.0], "black")], log=True),
     ])
