@@ -21,7 +21,7 @@ from .loop import Recipe, Trajectory, train
 #: differences compound, and the report shows by how much
 TRAINING_TOL: Mapping[str, Tol] = {
     "float64": Tol(rtol=1e-6, atol=1e-9),
-    "float32 value": Tol(rtol=1e-3, atol=1e-4),
+    "float32 value": Tol(rtol=1e-4, atol=1e-5),
 }
 
 

@@ -7,15 +7,14 @@ from typing import Any
 from ... import _creation
 from ..._dtype import dtype as DType
 from ..._tensor import Tensor
-from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
 
 
 class LayerNorm(Module):
-    """y = (x - mean) / sqrt(var + eps) * weight + bias over the last len(normalized_shape) dims
-    (biased variance); weight starts at 1 and bias at 0."""
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, the mean and the biased variance taken
+    over the last len(normalized_shape) dims; weight starts at 1 and bias at 0."""
 
     def __init__(self, normalized_shape: int | tuple[int, ...] | list[int], eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True, device: Any = None,
@@ -44,7 +43,20 @@ class LayerNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        # composed from differentiable ops (mini_autograd has no fused F.layer_norm)
+        dims = tuple(range(-len(self.normalized_shape), 0))
+        if tuple(input.shape[-len(dims):]) != self.normalized_shape:
+            raise RuntimeError(f"Given normalized_shape={list(self.normalized_shape)}, expected "
+                               f"input with shape [*, {str(list(self.normalized_shape))[1:]}, "
+                               f"but got input of size{list(input.shape)}")
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, keepdim=True, correction=0)
+        out = (input - mean) / (var + self.eps).sqrt()
+        if self.weight is not None:
+            out = out * self.weight
+        if self.bias is not None:
+            out = out + self.bias
+        return out
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
