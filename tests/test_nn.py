@@ -408,3 +408,28 @@ def test_losses_store_options_like_torch():
     with pytest.warns(UserWarning, match="reduction='sum'"):
         assert mnn.MSELoss(size_average=False).reduction == "sum"
     assert list(mnn.BCEWithLogitsLoss(pos_weight=mt.ones(2)).state_dict()) == ["pos_weight"]
+
+
+@pytest.mark.parametrize(("max_norm", "norm_type"), [(0.5, 2.0), (100.0, 2.0), (0.3, 1),
+                                                     (0.3, float("inf"))])
+def test_clip_grad_norm_matches_torch(max_norm, norm_type):
+    ours, theirs = mlp(mt), mlp(torch)
+    rng = np.random.default_rng(0)
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        g = rng.standard_normal(tuple(q.shape)).astype(np.float32)
+        p.grad, q.grad = mt.tensor(g), torch.tensor(g)
+    total_m = mnn.utils.clip_grad_norm_(ours.parameters(), max_norm, norm_type)
+    total_t = torch.nn.utils.clip_grad_norm_(theirs.parameters(), max_norm, norm_type)
+    assert total_m.item() == pytest.approx(total_t.item(), rel=1e-6)
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_clip_grad_value_and_nonfinite_norm():
+    p = mnn.Parameter(mt.zeros(3))
+    p.grad = mt.tensor([-2.0, 0.5, 3.0])
+    mnn.utils.clip_grad_value_(p, 1.0)
+    assert p.grad.numpy().tolist() == [-1.0, 0.5, 1.0]
+    p.grad = mt.tensor([float("inf"), 0.0, 0.0])
+    with pytest.raises(RuntimeError, match="is non-finite, so it cannot be clipped"):
+        mnn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
