@@ -8,8 +8,9 @@ asks for Tensors, whose ops then record the graph of the backward pass itself.
 
 from __future__ import annotations
 
-import heapq
+import itertools
 from collections.abc import Sequence
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -50,16 +51,13 @@ def run_backward(
 
     # with targets, run only the part of the graph that leads to them, as torch does
     needed = _needed(roots, leaf_slot, node_slot) if capture else None
-    pending: dict[Function, list[Any]] = {}
-    heap: list[tuple[int, int, Function]] = []
-    counter = 0
+    pending: dict[Function, list[Any]] = {}  # each waiting function's output gradients
+    heap: list[tuple[int, int, Function]] = []  # (-generation, arrival, function)
+    arrival = itertools.count()  # equal generations run in arrival order: reproducible sums
 
     def deliver(x: Tensor, g: Any) -> None:
-        nonlocal counter
+        """Hand g to x: a leaf takes it now (hooks, capture, .grad), a function's output waits."""
         fn = x.grad_fn
-        if needed is not None and fn is not None and fn not in needed:
-            if (id(fn), x._output_nr) not in node_slot:
-                return
         if fn is None:
             if x._hooks:
                 g = _run_hooks(x._hooks, g)
@@ -69,22 +67,23 @@ def run_backward(
             if accumulate:
                 _accumulate(x, g)
             return
+        if needed is not None and fn not in needed and (id(fn), x._output_nr) not in node_slot:
+            return
+        grads = pending.get(fn)
+        if grads is None:
+            grads = pending[fn] = [None] * len(fn.outputs)
+            heappush(heap, (-fn.generation, next(arrival), fn))
         nr = x._output_nr
-        outs = pending.get(fn)
-        if outs is None:
-            outs = pending[fn] = [None] * len(fn.outputs)
-            counter += 1
-            heapq.heappush(heap, (-fn.generation, counter, fn))
-        outs[nr] = g if outs[nr] is None else outs[nr] + g
+        grads[nr] = g if grads[nr] is None else grads[nr] + g
 
-    for t, g in zip(roots, root_grads):
+    for t, g in zip(roots, root_grads, strict=True):
         deliver(t, g)
 
     prev = _grad_mode.state.enabled
     _grad_mode.state.enabled = create_graph
     try:
         while heap:
-            fn = heapq.heappop(heap)[2]
+            fn = heappop(heap)[2]
             gys = pending.pop(fn)
             inputs = fn.inputs
             if inputs is None:
@@ -93,18 +92,24 @@ def run_backward(
                 _visit_outputs(fn, gys, node_slot, captured, accumulate)
             if needed is not None and fn not in needed:
                 continue  # reached only to capture its output's gradient
-            if create_graph:
-                xs = inputs
+            gy = gys[0] if len(gys) == 1 else tuple(gys)
+            if len(inputs) == 1:  # most ops: skip the loops (a recorded unary op has a Tensor)
+                x = inputs[0]
+                gx = fn.backward(gy, x if create_graph else x._data)
+                if gx is not None:
+                    deliver(x, _conform(gx, x, fn, 0))
             else:
-                xs = [x._data if isinstance(x, Tensor) else x for x in inputs]
-            gxs = fn.backward(gys[0] if len(gys) == 1 else tuple(gys), *xs)
-            if len(inputs) == 1:
-                gxs = (gxs,)
-            needs = fn.needs_input_grad
-            for i, x in enumerate(inputs):
-                if needs[i]:
-                    gx = gxs[i]
-                    if gx is not None:
+                if create_graph:
+                    gxs = fn.backward(gy, *inputs)
+                else:
+                    gxs = fn.backward(gy, *[x._data if isinstance(x, Tensor) else x
+                                            for x in inputs])
+                if len(gxs) != len(inputs):
+                    raise RuntimeError(f"function {fn.name()} returned an incorrect number of "
+                                       f"gradients (expected {len(inputs)}, got {len(gxs)})")
+                needs = fn.needs_input_grad
+                for i, (x, gx) in enumerate(zip(inputs, gxs, strict=True)):
+                    if needs[i] and gx is not None:
                         deliver(x, _conform(gx, x, fn, i))
             if not retain_graph:
                 fn._release()
@@ -169,25 +174,28 @@ def _run_hooks(hooks: list, g: Any) -> Any:
 
 
 def _conform(gx: Any, x: Tensor, fn: Function, i: int) -> Any:
-    """Give a gradient its input's shape (undoing broadcasting) and dtype, as torch's engine does."""
-    shape = x._data.shape
+    """Give a gradient its input's shape (undoing broadcasting) and dtype, as torch's engine."""
+    data = x._data
+    if type(gx) is np.ndarray or isinstance(gx, np.generic):  # the plain backward's arrays
+        if gx.dtype is data.dtype and gx.shape == data.shape:
+            return gx
+        if gx.shape != data.shape:
+            _check_expandable(gx.shape, data.shape, fn, i)
+            gx = sum_to_array(gx, data.shape)
+        return gx.astype(data.dtype, copy=False)
     if isinstance(gx, Tensor):
-        if gx._data.shape != shape:
-            _check_expandable(gx._data.shape, shape, fn, i)
-            gx = gx.sum_to_size(shape)
-        if gx._data.dtype != x._data.dtype:
+        if gx._data.shape != data.shape:
+            _check_expandable(gx._data.shape, data.shape, fn, i)
+            gx = gx.sum_to_size(data.shape)
+        if gx._data.dtype != data.dtype:
             gx = gx.to(x.dtype)
         return gx
-    if np.shape(gx) != shape:
-        _check_expandable(np.shape(gx), shape, fn, i)
-        gx = sum_to_array(gx, shape)
-    if gx.dtype != x._data.dtype:
-        gx = gx.astype(x._data.dtype)
-    return gx
+    return _conform(np.asarray(gx), x, fn, i)  # a Python number, or an ndarray subclass
 
 
 def _check_expandable(got: tuple, want: tuple, fn: Function, i: int) -> None:
-    if len(got) >= len(want) and all(w in (1, g) for g, w in zip(got[::-1], want[::-1])):
+    pairs = zip(got[::-1], want[::-1], strict=False)  # trailing dimensions, as broadcasting
+    if len(got) >= len(want) and all(w in (1, g) for g, w in pairs):
         return
     raise RuntimeError(f"Function {fn.name()} returned an invalid gradient at index {i} - got "
                        f"{list(got)} but expected shape compatible with {list(want)}")
