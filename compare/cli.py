@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _err("\n" + r.failure_message())
     counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "missing")}
     print(
-        f"{len(cases)} cases × {len(dtypes)} dtypes: {counts['pass']} pass, "
+        f"{len(cases)} cases × {_plural(len(dtypes), 'dtype')}: {counts['pass']} pass, "
         f"{counts['fail']} fail, {counts['missing']} missing "
         f"({time.perf_counter() - start:.1f} s). Report: {path}"
     )
@@ -162,6 +162,10 @@ def _subcommand(name: str, argv: list[str]) -> int:
         _err(f"error: `python -m compare {name}` is not available yet ({target}.main is missing).")
         return USAGE
     return int(run(argv) or 0)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _err(line: str) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 from ..checks import quantities
 from ..execute import Outcome
 from ..graph import mermaid, shape_text
-from ..results import FD, CaseResult
+from ..results import FD, SECOND, CaseResult
 from ..tolerances import ACCURACY_TIE, DEFAULT, TIMING_REPEATS, tolerance
 from .tables import NOT_APPLICABLE, STATUS, quote_block, ratio, sci, seconds, table
 
@@ -99,13 +99,14 @@ def what_is_compared(case: FunctionCase, results: Sequence[CaseResult]) -> str:
         else "`out.backward(gy)` with a seeded standard-normal `gy` of the output's shape"
     )
     text = f"Gradients: {upstream}, then each input's `.grad`."
-    if case.second_order:
+    ran = any(c.category == SECOND for r in results for c in r.checks)
+    if ran:
         text += (
             " **2nd order x**: `autograd.grad(s, x)` for s = Σᵢ sum(wᵢ · gradᵢ), the gradients "
             "taken with `create_graph=True` and wᵢ seeded standard-normal weights (1 for 0-d "
             "inputs): a Hessian-vector product."
         )
-    else:
+    elif not case.second_order:
         text += " Second order is not compared: the case is not twice differentiable."
     return text
 

@@ -66,7 +66,9 @@ def totals_line(results: Sequence[CaseResult]) -> str:
     cases = len({r.case for r in results})
     dtypes = len({r.dtype for r in results})
     parts = [f"{STATUS[s]} {counts[s]}" for s in (PASS, FAIL, MISSING) if counts[s]]
-    return f"**{cases} cases × {dtypes} dtypes = {len(results)} runs: " + " · ".join(parts) + "**"
+    dtype_word = "dtype" if dtypes == 1 else "dtypes"
+    runs = f"{cases} cases × {dtypes} {dtype_word} = {len(results)} runs"
+    return f"**{runs}: " + " · ".join(parts) + "**"
 
 
 def missing_line(results: Sequence[CaseResult]) -> str:
