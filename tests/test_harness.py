@@ -220,3 +220,18 @@ def test_status_is_missing_only_when_every_failure_is_a_missing_name():
     assert result.status == MISSING
     result.checks.append(Check("grad x", GRAD, ok=False, message="off"))
     assert result.status == FAIL and "grad x: off" in result.failure_message()
+
+
+def test_finite_differences_match_a_known_derivative():
+    from compare.finite_diff import finite_differences
+    from compare.inputs import uniform
+
+    x = np.linspace(-2.0, 2.0, 30)
+    gy = np.random.default_rng(0).normal(size=30)
+    specs = {"x": uniform(30)}
+    fd = finite_differences(
+        lambda T, x: x**3, torch, {"x": x}, specs, gy, np.random.default_rng(1), 12, 1e-6
+    )
+    where, derivatives = fd["x"]
+    assert len(where) == 12 and np.all(np.diff(where) > 0)
+    np.testing.assert_allclose(derivatives, 3 * x[where] ** 2 * gy[where], rtol=1e-8, atol=1e-8)
