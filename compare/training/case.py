@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -58,6 +59,10 @@ class TrainingCase(Case):
         return {k: v.detach().numpy().astype(np.float64) for k, v in model.state_dict().items()}
 
     def run(self, ctx: RunContext) -> CaseResult:
+        with single_threaded(ctx.reference):
+            return self._run(ctx)
+
+    def _run(self, ctx: RunContext) -> CaseResult:
         dtype = ctx.dtype
         data = self.data(self.steps).cast(dtype)
         start = self.initial_weights(ctx.reference, ctx.seed)
@@ -132,6 +137,18 @@ def training_case(name: str, title: str, data: Callable[[int], Data], recipe: Re
                         tags=("training", *tags))
     register(case)
     return case
+
+
+@contextmanager
+def single_threaded(torch: ModuleType) -> Iterator[None]:
+    """Run torch on one thread: for models this small its thread pool only adds overhead, and
+    on a busy machine its spinning threads stall each step by milliseconds."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _upcast(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

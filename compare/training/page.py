@@ -124,7 +124,8 @@ def run_section(case: TrainingCase, result: CaseResult) -> str:
         phase = next(iter(t.reference))
         parts.append(f"Time for {phase}: torch {seconds(t.reference[phase])}, "
                      f"{result.candidate} {seconds(t.candidate[phase])} "
-                     f"({t.ratio():.2g}× torch's).")
+                     f"({t.ratio():.2g}× torch's; torch on one thread, its fastest setting for "
+                     "a model this small).")
     parts.append(_loss_table(result.candidate, ref.losses, cand.losses))
     return "\n\n".join(p for p in parts if p)
 
@@ -143,6 +144,7 @@ def _headline(result: CaseResult, ref: Sequence[float], cand: Sequence[float],
     worst = int(np.argmax(gap))
     return (
         f"**Largest per-step loss difference: {sci(float(gap[worst]))}** at step {worst + 1} "
+        f"(index {worst}) "
         f"(relative {sci(float(rel[worst]))}; largest relative {sci(float(rel.max()))}). "
         f"Loss at step 1: torch {r[0]:.6g}, {result.candidate} {c[0]:.6g}; at step {len(r)}: "
         f"torch {r[-1]:.6g}, {result.candidate} {c[-1]:.6g}. Eval-mode loss after training: "

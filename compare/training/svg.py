@@ -53,8 +53,8 @@ def _panel(panel: Panel, width: int, height: int) -> list[str]:
         lo, hi = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
     else:
         lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    if hi - lo < 1e-12 * max(1.0, abs(hi)):
-        lo, hi = lo - 0.5, hi + 0.5
+    if hi - lo < 1e-12 * max(1.0, abs(hi)):  # a flat line: give it some room
+        lo, hi = (lo - 1, hi + 1) if panel.log else (lo - 0.5, hi + 0.5)
 
     def x_of(i: float) -> float:
         return left + w * i / max(n - 1, 1)
@@ -68,11 +68,12 @@ def _panel(panel: Panel, width: int, height: int) -> list[str]:
     title = panel.title + (" (all exactly 0)" if panel.log and not finite else "")
     out = [f'<text x="{left}" y="{top - 8}" {FONT} font-weight="bold">{escape(title)}</text>',
            f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#999"/>']
-    for k in range(5):  # y ticks
-        v = lo + (hi - lo) * k / 4
-        y = top + h * (1 - k / 4)
-        label = f"1e{v:.0f}" if panel.log and v == int(v) else (
-            f"10^{v:.1f}" if panel.log else f"{v:.3g}")
+    if panel.log:  # whole decades, at most 6 labels
+        every = math.ceil((hi - lo + 1) / 6)
+        ticks = [(y_of(10.0**e), f"1e{e:.0f}") for e in range(int(lo), int(hi) + 1, every)]
+    else:
+        ticks = [(y_of(lo + (hi - lo) * k / 4), f"{lo + (hi - lo) * k / 4:.3g}") for k in range(5)]
+    for y, label in ticks:
         out.append(f'<line x1="{left - 4}" y1="{y:.1f}" x2="{left}" y2="{y:.1f}" stroke="#999"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" {FONT} text-anchor="end">{label}</text>')
     for k in range(5):  # x ticks: steps 1..n
@@ -86,8 +87,9 @@ def _panel(panel: Panel, width: int, height: int) -> list[str]:
         points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(s.values)
                           if not math.isnan(v))
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        width = 1.5 if s.dash else 2.5  # a dashed series drawn over a wider solid one
         out.append(f'<polyline points="{points}" fill="none" stroke="{s.color}" '
-                   f'stroke-width="1.5"{dash}/>')
+                   f'stroke-width="{width}"{dash}/>')
         ly = top + 12 + 16 * j
         out.append(f'<line x1="{left + w + 10}" y1="{ly}" x2="{left + w + 34}" y2="{ly}" '
                    f'stroke="{s.color}" stroke-width="2"{dash}/>')
