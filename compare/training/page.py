@@ -144,8 +144,8 @@ def _headline(result: CaseResult, ref: Sequence[float], cand: Sequence[float],
     worst = int(np.argmax(gap))
     return (
         f"**Largest per-step loss difference: {sci(float(gap[worst]))}** at step {worst + 1} "
-        f"(index {worst}) "
-        f"(relative {sci(float(rel[worst]))}; largest relative {sci(float(rel.max()))}). "
+        f"(index {worst}; relative {sci(float(rel[worst]))}; largest relative "
+        f"{sci(float(rel.max()))}). "
         f"Loss at step 1: torch {r[0]:.6g}, {result.candidate} {c[0]:.6g}; at step {len(r)}: "
         f"torch {r[-1]:.6g}, {result.candidate} {c[-1]:.6g}. Eval-mode loss after training: "
         f"torch {ref_eval:.6g}, {result.candidate} {cand_eval:.6g}."
