@@ -19,8 +19,13 @@ from mini_autograd.nn import init as minit
 
 
 def mlp(T):
-    return T.nn.Sequential(T.nn.Linear(2, 8), T.nn.ReLU(), T.nn.Linear(8, 8, bias=False),
-                           T.nn.Tanh(), T.nn.Sequential(T.nn.Linear(8, 3)))
+    return T.nn.Sequential(
+        T.nn.Linear(2, 8),
+        T.nn.ReLU(),
+        T.nn.Linear(8, 8, bias=False),
+        T.nn.Tanh(),
+        T.nn.Sequential(T.nn.Linear(8, 3)),
+    )
 
 
 def custom(T):
@@ -52,7 +57,8 @@ def pair(request):
 def test_named_parameters_buffers_and_modules_match(pair):
     ours, theirs = pair
     assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == [
-        (n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+        (n, tuple(p.shape)) for n, p in theirs.named_parameters()
+    ]
     assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
     assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
     assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
@@ -67,8 +73,10 @@ def test_state_dict_keys_and_values(pair):
     assert list(sd) == list(theirs.state_dict())
     assert all(not v.requires_grad for v in sd.values())
     named = dict(ours.named_parameters())
-    assert np.shares_memory(sd["fc.weight" if "fc.weight" in sd else "0.weight"].numpy(),
-                            named["fc.weight" if "fc.weight" in named else "0.weight"]._data)
+    assert np.shares_memory(
+        sd["fc.weight" if "fc.weight" in sd else "0.weight"].numpy(),
+        named["fc.weight" if "fc.weight" in named else "0.weight"]._data,
+    )
     assert list(ours.state_dict(keep_vars=True).values())[0] is next(ours.parameters())
 
 
@@ -160,8 +168,9 @@ def test_apply_with_init_reinitialises_weights():
             minit.zeros_(m.weight)
 
     model.apply(init_weights)
-    assert all(m.weight.detach().numpy().sum() == 0 for m in model.modules()
-               if isinstance(m, mnn.Linear))
+    assert all(
+        m.weight.detach().numpy().sum() == 0 for m in model.modules() if isinstance(m, mnn.Linear)
+    )
 
 
 @pytest.mark.parametrize("set_to_none", [True, False])
@@ -179,15 +188,29 @@ def test_repr_matches_torch(pair):
     assert repr(ours).replace("Block", "X") == repr(theirs).replace("Block", "X")
 
 
-@pytest.mark.parametrize("make", [
-    lambda T: T.nn.Linear(3, 2, bias=False), lambda T: T.nn.ReLU(), lambda T: T.nn.Tanh(),
-    lambda T: T.nn.Sigmoid(), lambda T: T.nn.GELU(approximate="tanh"),
-    lambda T: T.nn.LeakyReLU(0.2), lambda T: T.nn.Softmax(dim=-1), lambda T: T.nn.Dropout(0.1),
-    lambda T: T.nn.Flatten(0), lambda T: T.nn.Identity(), lambda T: T.nn.Embedding(4, 2),
-    lambda T: T.nn.LayerNorm((2, 3), elementwise_affine=False), lambda T: T.nn.MSELoss(),
-    lambda T: T.nn.L1Loss(), lambda T: T.nn.CrossEntropyLoss(), lambda T: T.nn.NLLLoss(),
-    lambda T: T.nn.BCELoss(), lambda T: T.nn.BCEWithLogitsLoss(),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda T: T.nn.Linear(3, 2, bias=False),
+        lambda T: T.nn.ReLU(),
+        lambda T: T.nn.Tanh(),
+        lambda T: T.nn.Sigmoid(),
+        lambda T: T.nn.GELU(approximate="tanh"),
+        lambda T: T.nn.LeakyReLU(0.2),
+        lambda T: T.nn.Softmax(dim=-1),
+        lambda T: T.nn.Dropout(0.1),
+        lambda T: T.nn.Flatten(0),
+        lambda T: T.nn.Identity(),
+        lambda T: T.nn.Embedding(4, 2),
+        lambda T: T.nn.LayerNorm((2, 3), elementwise_affine=False),
+        lambda T: T.nn.MSELoss(),
+        lambda T: T.nn.L1Loss(),
+        lambda T: T.nn.CrossEntropyLoss(),
+        lambda T: T.nn.NLLLoss(),
+        lambda T: T.nn.BCELoss(),
+        lambda T: T.nn.BCEWithLogitsLoss(),
+    ],
+)
 def test_layer_reprs_match_torch(make):
     assert repr(make(mt)) == repr(make(torch))
 
@@ -211,8 +234,9 @@ def test_attribute_registration_rules():
     m.plain = mt.ones(1)  # a plain tensor is neither parameter nor buffer
     assert [n for n, _ in m.named_parameters()] == ["w", "sub.weight", "sub.bias"]
     assert "plain" not in m.state_dict()
-    with pytest.raises(TypeError, match="cannot assign 'mini_autograd.FloatTensor' as "
-                                        "parameter 'w'"):
+    with pytest.raises(
+        TypeError, match="cannot assign 'mini_autograd.FloatTensor' as parameter 'w'"
+    ):
         m.w = mt.ones(1)
     m.w = None
     assert m.w is None and "w" not in m.state_dict()
@@ -280,8 +304,7 @@ def test_module_list_and_dict():
     heads = mnn.ModuleDict({"a": mnn.Linear(1, 1)})
     heads["b"] = mnn.Linear(1, 2)
     assert list(heads) == ["a", "b"] and "b" in heads and len(heads) == 2
-    assert [n for n, _ in heads.named_parameters()] == ["a.weight", "a.bias", "b.weight",
-                                                        "b.bias"]
+    assert [n for n, _ in heads.named_parameters()] == ["a.weight", "a.bias", "b.weight", "b.bias"]
 
 
 def test_to_double_keeps_parameter_identity():
@@ -302,8 +325,10 @@ def test_to_double_keeps_parameter_identity():
 
 
 def test_deepcopy_and_pickle():
-    for model, dump in ((custom(mt), copy.deepcopy), (mlp(mt), lambda m: pickle.loads(
-            pickle.dumps(m)))):  # (a local class can't be pickled)
+    for model, dump in (
+        (custom(mt), copy.deepcopy),
+        (mlp(mt), lambda m: pickle.loads(pickle.dumps(m))),
+    ):  # (a local class can't be pickled)
         clone = dump(model)
         assert list(clone.state_dict()) == list(model.state_dict())
         for a, b in zip(clone.parameters(), model.parameters(), strict=True):
@@ -321,13 +346,23 @@ def test_requires_grad_freezes():
 # --- init ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("nonlinearity", "param"), [
-    ("linear", None), ("sigmoid", None), ("tanh", None), ("relu", None), ("leaky_relu", None),
-    ("leaky_relu", 0.2), ("selu", None), ("conv2d", None),
-])
+@pytest.mark.parametrize(
+    ("nonlinearity", "param"),
+    [
+        ("linear", None),
+        ("sigmoid", None),
+        ("tanh", None),
+        ("relu", None),
+        ("leaky_relu", None),
+        ("leaky_relu", 0.2),
+        ("selu", None),
+        ("conv2d", None),
+    ],
+)
 def test_calculate_gain(nonlinearity, param):
     assert minit.calculate_gain(nonlinearity, param) == torch.nn.init.calculate_gain(
-        nonlinearity, param)
+        nonlinearity, param
+    )
 
 
 def test_init_errors_match_torch():
@@ -342,13 +377,19 @@ def test_init_errors_match_torch():
         minit.kaiming_uniform_(mt.zeros(0, 3))
 
 
-@pytest.mark.parametrize(("fn", "kwargs", "bound"), [
-    ("uniform_", {"a": -0.5, "b": 2.0}, (-0.5, 2.0)),
-    ("xavier_uniform_", {"gain": 2.0}, (-2 * math.sqrt(6 / 300), 2 * math.sqrt(6 / 300))),
-    ("kaiming_uniform_", {"a": math.sqrt(5)}, (-1 / math.sqrt(100), 1 / math.sqrt(100))),
-    ("kaiming_uniform_", {"nonlinearity": "relu", "mode": "fan_out"},
-     (-math.sqrt(6 / 200), math.sqrt(6 / 200))),
-])
+@pytest.mark.parametrize(
+    ("fn", "kwargs", "bound"),
+    [
+        ("uniform_", {"a": -0.5, "b": 2.0}, (-0.5, 2.0)),
+        ("xavier_uniform_", {"gain": 2.0}, (-2 * math.sqrt(6 / 300), 2 * math.sqrt(6 / 300))),
+        ("kaiming_uniform_", {"a": math.sqrt(5)}, (-1 / math.sqrt(100), 1 / math.sqrt(100))),
+        (
+            "kaiming_uniform_",
+            {"nonlinearity": "relu", "mode": "fan_out"},
+            (-math.sqrt(6 / 200), math.sqrt(6 / 200)),
+        ),
+    ],
+)
 def test_uniform_inits_fill_their_range(fn, kwargs, bound):
     """The formulas are torch's: the range of values is the same (the random draws are not)."""
     w = mnn.Parameter(mt.zeros(200, 100))
@@ -360,11 +401,14 @@ def test_uniform_inits_fill_their_range(fn, kwargs, bound):
     assert lo <= ref.min() and ref.max() <= hi
 
 
-@pytest.mark.parametrize(("fn", "kwargs", "mean", "std"), [
-    ("normal_", {"mean": 1.0, "std": 0.5}, 1.0, 0.5),
-    ("xavier_normal_", {}, 0.0, math.sqrt(2 / 300)),
-    ("kaiming_normal_", {"nonlinearity": "relu"}, 0.0, math.sqrt(2 / 100)),
-])
+@pytest.mark.parametrize(
+    ("fn", "kwargs", "mean", "std"),
+    [
+        ("normal_", {"mean": 1.0, "std": 0.5}, 1.0, 0.5),
+        ("xavier_normal_", {}, 0.0, math.sqrt(2 / 300)),
+        ("kaiming_normal_", {"nonlinearity": "relu"}, 0.0, math.sqrt(2 / 100)),
+    ],
+)
 def test_normal_inits_have_their_moments(fn, kwargs, mean, std):
     w = getattr(minit, fn)(mt.zeros(200, 100), **kwargs).numpy()
     assert abs(w.mean() - mean) < 5 * std / math.sqrt(w.size)
@@ -401,8 +445,7 @@ def test_default_initialisations_follow_torch():
 def test_losses_store_options_like_torch():
     w = [1.0, 2.0]
     ours = mnn.CrossEntropyLoss(weight=mt.tensor(w), ignore_index=1, label_smoothing=0.1)
-    theirs = torch.nn.CrossEntropyLoss(weight=torch.tensor(w), ignore_index=1,
-                                       label_smoothing=0.1)
+    theirs = torch.nn.CrossEntropyLoss(weight=torch.tensor(w), ignore_index=1, label_smoothing=0.1)
     assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight"]
     assert (ours.ignore_index, ours.label_smoothing) == (1, 0.1)
     with pytest.warns(UserWarning, match="reduction='sum'"):
@@ -410,8 +453,9 @@ def test_losses_store_options_like_torch():
     assert list(mnn.BCEWithLogitsLoss(pos_weight=mt.ones(2)).state_dict()) == ["pos_weight"]
 
 
-@pytest.mark.parametrize(("max_norm", "norm_type"), [(0.5, 2.0), (100.0, 2.0), (0.3, 1),
-                                                     (0.3, float("inf"))])
+@pytest.mark.parametrize(
+    ("max_norm", "norm_type"), [(0.5, 2.0), (100.0, 2.0), (0.3, 1), (0.3, float("inf"))]
+)
 def test_clip_grad_norm_matches_torch(max_norm, norm_type):
     ours, theirs = mlp(mt), mlp(torch)
     rng = np.random.default_rng(0)

@@ -65,8 +65,12 @@ LAYERS = {
     "LayerNorm 2-d shape": (lambda T: T.nn.LayerNorm((3, 4), eps=1e-3), [x(2, 3, 4)]),
     "LayerNorm no affine": (lambda T: T.nn.LayerNorm(4, elementwise_affine=False), [x(3, 4)]),
     "Dropout p=0": (lambda T: T.nn.Dropout(0.0), [x(3, 4)]),
-    "MLP": (lambda T: T.nn.Sequential(T.nn.Linear(4, 8), T.nn.GELU(), T.nn.LayerNorm(8),
-                                      T.nn.Linear(8, 2)), [x(6, 4)]),
+    "MLP": (
+        lambda T: T.nn.Sequential(
+            T.nn.Linear(4, 8), T.nn.GELU(), T.nn.LayerNorm(8), T.nn.Linear(8, 2)
+        ),
+        [x(6, 4)],
+    ),
 }
 
 
@@ -114,33 +118,51 @@ LOSSES = {
     "L1Loss": (lambda T: T.nn.L1Loss(), [x(4, 3), x(4, 3, seed=1)]),
     "L1Loss none": (lambda T: T.nn.L1Loss(reduction="none"), [x(4, 3), x(4, 3, seed=1)]),
     "CrossEntropyLoss": (lambda T: T.nn.CrossEntropyLoss(), [x(5, 3), labels(5, 3)]),
-    "CrossEntropyLoss sum": (lambda T: T.nn.CrossEntropyLoss(reduction="sum"),
-                             [x(5, 3), labels(5, 3)]),
-    "CrossEntropyLoss none": (lambda T: T.nn.CrossEntropyLoss(reduction="none"),
-                              [x(5, 3), labels(5, 3)]),
+    "CrossEntropyLoss sum": (
+        lambda T: T.nn.CrossEntropyLoss(reduction="sum"),
+        [x(5, 3), labels(5, 3)],
+    ),
+    "CrossEntropyLoss none": (
+        lambda T: T.nn.CrossEntropyLoss(reduction="none"),
+        [x(5, 3), labels(5, 3)],
+    ),
     "CrossEntropyLoss weight": (
         lambda T: T.nn.CrossEntropyLoss(weight=T.tensor([0.2, 1.0, 3.0], dtype=T.float64)),
-        [x(5, 3), labels(5, 3)]),
-    "CrossEntropyLoss ignore_index": (lambda T: T.nn.CrossEntropyLoss(ignore_index=1),
-                                      [x(6, 3), labels(6, 3)]),
-    "CrossEntropyLoss label_smoothing": (lambda T: T.nn.CrossEntropyLoss(label_smoothing=0.1),
-                                         [x(5, 3), labels(5, 3)]),
-    "CrossEntropyLoss probabilities": (lambda T: T.nn.CrossEntropyLoss(),
-                                       [x(5, 3), x(5, 3, seed=2, low=0, high=1)]),
+        [x(5, 3), labels(5, 3)],
+    ),
+    "CrossEntropyLoss ignore_index": (
+        lambda T: T.nn.CrossEntropyLoss(ignore_index=1),
+        [x(6, 3), labels(6, 3)],
+    ),
+    "CrossEntropyLoss label_smoothing": (
+        lambda T: T.nn.CrossEntropyLoss(label_smoothing=0.1),
+        [x(5, 3), labels(5, 3)],
+    ),
+    "CrossEntropyLoss probabilities": (
+        lambda T: T.nn.CrossEntropyLoss(),
+        [x(5, 3), x(5, 3, seed=2, low=0, high=1)],
+    ),
     "NLLLoss": (lambda T: T.nn.NLLLoss(), [x(5, 3, low=-3, high=-0.1), labels(5, 3)]),
     "NLLLoss weight": (
         lambda T: T.nn.NLLLoss(weight=T.tensor([0.2, 1.0, 3.0], dtype=T.float64)),
-        [x(5, 3, low=-3, high=-0.1), labels(5, 3)]),
-    "BCELoss": (lambda T: T.nn.BCELoss(), [x(4, 2, low=0.05, high=0.95),
-                                           x(4, 2, seed=1, low=0, high=1)]),
+        [x(5, 3, low=-3, high=-0.1), labels(5, 3)],
+    ),
+    "BCELoss": (
+        lambda T: T.nn.BCELoss(),
+        [x(4, 2, low=0.05, high=0.95), x(4, 2, seed=1, low=0, high=1)],
+    ),
     "BCELoss weight": (
         lambda T: T.nn.BCELoss(weight=T.tensor([0.5, 2.0], dtype=T.float64)),
-        [x(4, 2, low=0.05, high=0.95), x(4, 2, seed=1, low=0, high=1)]),
-    "BCEWithLogitsLoss": (lambda T: T.nn.BCEWithLogitsLoss(), [x(4, 2), x(4, 2, seed=1, low=0,
-                                                                           high=1)]),
+        [x(4, 2, low=0.05, high=0.95), x(4, 2, seed=1, low=0, high=1)],
+    ),
+    "BCEWithLogitsLoss": (
+        lambda T: T.nn.BCEWithLogitsLoss(),
+        [x(4, 2), x(4, 2, seed=1, low=0, high=1)],
+    ),
     "BCEWithLogitsLoss pos_weight": (
         lambda T: T.nn.BCEWithLogitsLoss(pos_weight=T.tensor([3.0, 0.5], dtype=T.float64)),
-        [x(4, 2), x(4, 2, seed=1, low=0, high=1)]),
+        [x(4, 2), x(4, 2, seed=1, low=0, high=1)],
+    ),
 }
 
 

@@ -22,8 +22,7 @@ CONFIGS = [
     ("Adam", {}),
     ("Adam", {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1}),
     ("Adam", {"lr": 0.01, "amsgrad": True}),
-    ("Adam", {"lr": 0.01, "maximize": True, "decoupled_weight_decay": True,
-              "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.01, "maximize": True, "decoupled_weight_decay": True, "weight_decay": 0.1}),
     ("Adam", {"lr": 0.01, "betas": (0.3, 0.999)}),  # lerp's other branch (weight >= 0.5)
     ("AdamW", {}),
     ("AdamW", {"lr": 0.01, "weight_decay": 0.5, "amsgrad": True}),
@@ -32,8 +31,16 @@ CONFIGS = [
     ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True}),
     ("RMSprop", {"lr": 0.01, "momentum": 0.5, "maximize": True}),
     ("Adagrad", {}),
-    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.1,
-                 "initial_accumulator_value": 0.5, "eps": 1e-8}),
+    (
+        "Adagrad",
+        {
+            "lr": 0.1,
+            "lr_decay": 0.01,
+            "weight_decay": 0.1,
+            "initial_accumulator_value": 0.5,
+            "eps": 1e-8,
+        },
+    ),
 ]
 
 
@@ -122,8 +129,9 @@ def test_load_state_dict_accepts_torch_state():
     opt_m = moptim.Adam(ours, lr=0.5)
     opt_m.load_state_dict(opt_t.state_dict())
     assert opt_m.param_groups[0]["lr"] == 0.01
-    np.testing.assert_allclose(opt_m.state[ours[0]]["exp_avg"].numpy(),
-                               opt_t.state[theirs[0]]["exp_avg"].numpy())
+    np.testing.assert_allclose(
+        opt_m.state[ours[0]]["exp_avg"].numpy(), opt_t.state[theirs[0]]["exp_avg"].numpy()
+    )
 
 
 def test_param_groups_take_their_own_options():
@@ -189,16 +197,19 @@ def test_step_closure_returns_the_loss():
     np.testing.assert_allclose(p.detach().numpy(), before * 0.8)
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (lambda p: moptim.SGD(p, lr=-1), "Invalid learning rate: -1"),
-    (lambda p: moptim.SGD(p, nesterov=True), "Nesterov momentum requires a momentum"),
-    (lambda p: moptim.Adam(p, betas=(1.0, 0.9)), "Invalid beta parameter at index 0: 1.0"),
-    (lambda p: moptim.Adam(p, eps=-1), "Invalid epsilon value: -1"),
-    (lambda p: moptim.RMSprop(p, alpha=-1), "Invalid alpha value: -1"),
-    (lambda p: moptim.Adagrad(p, lr_decay=-1), "Invalid lr_decay value: -1"),
-    (lambda p: moptim.SGD([], lr=0.1), "optimizer got an empty parameter list"),
-    (lambda p: moptim.SGD([{"params": p}, {"params": p[:1]}]), "more than one parameter group"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: moptim.SGD(p, lr=-1), "Invalid learning rate: -1"),
+        (lambda p: moptim.SGD(p, nesterov=True), "Nesterov momentum requires a momentum"),
+        (lambda p: moptim.Adam(p, betas=(1.0, 0.9)), "Invalid beta parameter at index 0: 1.0"),
+        (lambda p: moptim.Adam(p, eps=-1), "Invalid epsilon value: -1"),
+        (lambda p: moptim.RMSprop(p, alpha=-1), "Invalid alpha value: -1"),
+        (lambda p: moptim.Adagrad(p, lr_decay=-1), "Invalid lr_decay value: -1"),
+        (lambda p: moptim.SGD([], lr=0.1), "optimizer got an empty parameter list"),
+        (lambda p: moptim.SGD([{"params": p}, {"params": p[:1]}]), "more than one parameter group"),
+    ],
+)
 def test_errors(make, message):
     ours, _ = _pair("float32")
     with pytest.raises(ValueError, match=message):

@@ -82,12 +82,16 @@ def test_minibatches_cover_each_epoch_once():
 
 
 def test_svg_figure_is_valid_xml():
-    text = figure([
-        Panel("loss", [Series("a", [3.0, 2.0, 1.0], "red"),
-                       Series("b", [3.0, 2.1, 1.0], "blue", "4 2")]),
-        Panel("gap", [Series("gap", [0.0, 1e-16, 1e-12], "black")], log=True),
-        Panel("zeros", [Series("gap", [0.0, 0.0], "black")], log=True),
-    ])
+    text = figure(
+        [
+            Panel(
+                "loss",
+                [Series("a", [3.0, 2.0, 1.0], "red"), Series("b", [3.0, 2.1, 1.0], "blue", "4 2")],
+            ),
+            Panel("gap", [Series("gap", [0.0, 1e-16, 1e-12], "black")], log=True),
+            Panel("zeros", [Series("gap", [0.0, 0.0], "black")], log=True),
+        ]
+    )
     svg = xml.dom.minidom.parseString(text).documentElement
     assert svg.tagName == "svg" and len(svg.getElementsByTagName("polyline")) == 4
     assert "all exactly 0" in text
@@ -144,7 +148,9 @@ def test_example_runs_unchanged_in_torch(capsys):
     source = EXAMPLE.read_text()
     line = "\nimport mini_autograd as torch\n"
     assert source.count(line) == 1  # the only line to change
-    exec(compile(source.replace(line, "\nimport torch\n"), str(EXAMPLE), "exec"),
-         {"__name__": "__main__"})
+    exec(
+        compile(source.replace(line, "\nimport torch\n"), str(EXAMPLE), "exec"),
+        {"__name__": "__main__"},
+    )
     lines = capsys.readouterr().out.splitlines()
     assert float(lines[-1].split("accuracy")[1].strip(" %")) > 90

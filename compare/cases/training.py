@@ -22,31 +22,67 @@ def _spiral(name: str, title: str, optimizer: str, **options: object) -> None:
 
 
 _spiral("sgd", "SGD (lr 1, DeZero's setting) on the spiral set, cross-entropy", "SGD", lr=1.0)
-_spiral("sgd_momentum", "SGD with momentum 0.9 and dampening 0.1 on the spiral set", "SGD",
-        lr=0.2, momentum=0.9, dampening=0.1)
-_spiral("sgd_nesterov", "SGD with Nesterov momentum and weight decay on the spiral set", "SGD",
-        lr=0.2, momentum=0.9, nesterov=True, weight_decay=1e-3)
+_spiral(
+    "sgd_momentum",
+    "SGD with momentum 0.9 and dampening 0.1 on the spiral set",
+    "SGD",
+    lr=0.2,
+    momentum=0.9,
+    dampening=0.1,
+)
+_spiral(
+    "sgd_nesterov",
+    "SGD with Nesterov momentum and weight decay on the spiral set",
+    "SGD",
+    lr=0.2,
+    momentum=0.9,
+    nesterov=True,
+    weight_decay=1e-3,
+)
 _spiral("adam", "Adam on the spiral set", "Adam", lr=0.05)
-_spiral("adamw", "AdamW (decoupled weight decay 0.1) with amsgrad on the spiral set", "AdamW",
-        lr=0.05, weight_decay=0.1, amsgrad=True)
+_spiral(
+    "adamw",
+    "AdamW (decoupled weight decay 0.1) with amsgrad on the spiral set",
+    "AdamW",
+    lr=0.05,
+    weight_decay=0.1,
+    amsgrad=True,
+)
 _spiral("rmsprop", "RMSprop on the spiral set", "RMSprop", lr=0.01)
-_spiral("adagrad", "Adagrad with learning-rate decay on the spiral set", "Adagrad", lr=0.5,
-        lr_decay=1e-3)
+_spiral(
+    "adagrad",
+    "Adagrad with learning-rate decay on the spiral set",
+    "Adagrad",
+    lr=0.5,
+    lr_decay=1e-3,
+)
 
 training_case(
     "train_sine_sgd_steplr",
     "SGD with momentum and a StepLR schedule fitting sin(2πx), mean squared error",
     sine,
-    Recipe(sine_mlp, "MSELoss", "SGD", {"lr": 0.2, "momentum": 0.5}, "StepLR",
-           {"step_size": 50, "gamma": 0.5}),
+    Recipe(
+        sine_mlp,
+        "MSELoss",
+        "SGD",
+        {"lr": 0.2, "momentum": 0.5},
+        "StepLR",
+        {"step_size": 50, "gamma": 0.5},
+    ),
     tags=("sine",),
 )
 training_case(
     "train_sine_adam_cosine",
     "Adam with a cosine-annealed learning rate fitting sin(2πx), mean squared error",
     sine,
-    Recipe(sine_mlp, "MSELoss", "Adam", {"lr": 0.05, "weight_decay": 1e-4},
-           "CosineAnnealingLR", {"T_max": 150, "eta_min": 1e-3}),
+    Recipe(
+        sine_mlp,
+        "MSELoss",
+        "Adam",
+        {"lr": 0.05, "weight_decay": 1e-4},
+        "CosineAnnealingLR",
+        {"T_max": 150, "eta_min": 1e-3},
+    ),
     tags=("sine",),
 )
 training_case(

@@ -12,6 +12,14 @@ from .data import get_sin, get_spiral, sine, spiral
 from .loop import Recipe, Trajectory, train
 
 __all__ = [
-    "TRAINING_TOL", "Recipe", "TrainingCase", "Trajectory", "get_sin", "get_spiral", "sine",
-    "spiral", "train", "training_case",
+    "TRAINING_TOL",
+    "Recipe",
+    "TrainingCase",
+    "Trajectory",
+    "get_sin",
+    "get_spiral",
+    "sine",
+    "spiral",
+    "train",
+    "training_case",
 ]

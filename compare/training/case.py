@@ -71,24 +71,38 @@ class TrainingCase(Case):
         ref = train(ctx.reference, self.recipe, init, data, dtype)
         truth = None
         if dtype != "float64":  # the same rounded start and data, trained in float64
-            truth = train(ctx.reference, self.recipe, _upcast(init), data.cast("float64"),
-                          "float64")
+            truth = train(
+                ctx.reference, self.recipe, _upcast(init), data.cast("float64"), "float64"
+            )
         try:
             cand = train(ctx.candidate, self.recipe, init, data, dtype)
         except Exception as exc:  # noqa: BLE001 - a failing candidate is a result
             raised = Raised.of(exc, ctx.candidate_name)
-            result.checks.append(Check("training run", VALUE, ok=False, message=f"raised {raised}",
-                                       missing=raised.missing))
+            result.checks.append(
+                Check(
+                    "training run",
+                    VALUE,
+                    ok=False,
+                    message=f"raised {raised}",
+                    missing=raised.missing,
+                )
+            )
             result.detail = TrainingDetail(data, ref, None, truth, str(raised))
             return result
 
         result.checks = self._checks(ref, cand, dtype)
         if truth is not None:
             result.accuracy = [
-                Accuracy("loss at every step", _max_abs(ref.losses, truth.losses),
-                         _max_abs(cand.losses, truth.losses)),
-                Accuracy("final weights", _max_abs_params(ref.params, truth.params),
-                         _max_abs_params(cand.params, truth.params)),
+                Accuracy(
+                    "loss at every step",
+                    _max_abs(ref.losses, truth.losses),
+                    _max_abs(cand.losses, truth.losses),
+                ),
+                Accuracy(
+                    "final weights",
+                    _max_abs_params(ref.params, truth.params),
+                    _max_abs_params(cand.params, truth.params),
+                ),
             ]
         if ctx.timing:
             phase = f"{self.steps} training steps"
@@ -100,23 +114,38 @@ class TrainingCase(Case):
         value_tol = tolerance(dtype, "value", self.tol)
         grad_tol = tolerance(dtype, "grad", self.tol)
 
-        def check(quantity: str, category: str, actual: object, expected: object,
-                  tol: Tol) -> Check:
+        def check(
+            quantity: str, category: str, actual: object, expected: object, tol: Tol
+        ) -> Check:
             diff = compare_arrays(np.asarray(actual), np.asarray(expected), tol)
             return Check(quantity, category, diff.ok, diff, diff.message())
 
         checks = [check("loss at every step", VALUE, cand.losses, ref.losses, value_tol)]
         if self.recipe.scheduler:
-            checks.append(check("learning rate at every step", VALUE, cand.lrs, ref.lrs,
-                                value_tol))
-        checks.append(check("eval-mode loss after training", VALUE, cand.eval_loss,
-                            ref.eval_loss, value_tol))
+            checks.append(check("learning rate at every step", VALUE, cand.lrs, ref.lrs, value_tol))
+        checks.append(
+            check("eval-mode loss after training", VALUE, cand.eval_loss, ref.eval_loss, value_tol)
+        )
         for name, expected in ref.params.items():
-            checks.append(check(f"{name} after {self.steps} steps", VALUE,
-                                cand.params.get(name), expected, value_tol))
+            checks.append(
+                check(
+                    f"{name} after {self.steps} steps",
+                    VALUE,
+                    cand.params.get(name),
+                    expected,
+                    value_tol,
+                )
+            )
         for name, expected in ref.first_grads.items():
-            checks.append(check(f"grad of {name} at step 1", GRAD, cand.first_grads.get(name),
-                                expected, grad_tol))
+            checks.append(
+                check(
+                    f"grad of {name} at step 1",
+                    GRAD,
+                    cand.first_grads.get(name),
+                    expected,
+                    grad_tol,
+                )
+            )
         return checks
 
     def page(self, results: Sequence[CaseResult]) -> str:
@@ -130,11 +159,19 @@ class TrainingCase(Case):
         return plots(self, results)
 
 
-def training_case(name: str, title: str, data: Callable[[int], Data], recipe: Recipe, *,
-                  steps: int = 150, tags: Sequence[str] = ()) -> TrainingCase:
+def training_case(
+    name: str,
+    title: str,
+    data: Callable[[int], Data],
+    recipe: Recipe,
+    *,
+    steps: int = 150,
+    tags: Sequence[str] = (),
+) -> TrainingCase:
     """Declare and register one training case."""
-    case = TrainingCase(name=name, title=title, data=data, recipe=recipe, steps=steps,
-                        tags=("training", *tags))
+    case = TrainingCase(
+        name=name, title=title, data=data, recipe=recipe, steps=steps, tags=("training", *tags)
+    )
     register(case)
     return case
 

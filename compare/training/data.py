@@ -52,28 +52,38 @@ class Data:
         return Data(self.name, c(self.x), c(self.y), batches, self.description)
 
 
-def minibatches(x: np.ndarray, y: np.ndarray, batch_size: int, steps: int,
-                seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def minibatches(
+    x: np.ndarray, y: np.ndarray, batch_size: int, steps: int, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """`steps` minibatches, reshuffling the data every epoch as DeZero's DataLoader does."""
     rng = np.random.default_rng(seed)
     batches: list[tuple[np.ndarray, np.ndarray]] = []
     while len(batches) < steps:
         order = rng.permutation(len(x))
         for start in range(0, len(x) - batch_size + 1, batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             batches.append((x[idx], y[idx]))
     return batches[:steps]
 
 
 def spiral(steps: int, batch_size: int = 30, seed: int = 0) -> Data:
     x, t = get_spiral(train=True)
-    return Data("spiral", x.astype(np.float64), t, minibatches(x.astype(np.float64), t,
-                batch_size, steps, seed),
-                f"DeZero's spiral set: 300 points in 3 classes, minibatches of {batch_size} "
-                "reshuffled every epoch")
+    return Data(
+        "spiral",
+        x.astype(np.float64),
+        t,
+        minibatches(x.astype(np.float64), t, batch_size, steps, seed),
+        f"DeZero's spiral set: 300 points in 3 classes, minibatches of {batch_size} "
+        "reshuffled every epoch",
+    )
 
 
 def sine(steps: int) -> Data:
     x, y = get_sin()
-    return Data("sine", x, y, [(x, y)] * steps,
-                "y = sin(2πx) + U(0, 1) noise at 100 points x ~ U(0, 1), full batch")
+    return Data(
+        "sine",
+        x,
+        y,
+        [(x, y)] * steps,
+        "y = sin(2πx) + U(0, 1) noise at 100 points x ~ U(0, 1), full batch",
+    )

@@ -37,8 +37,9 @@ class Trajectory:
     seconds: float  # wall time of the training steps
 
 
-def train(T: ModuleType, recipe: Recipe, init: Mapping[str, np.ndarray], data: Data,
-          dtype: str) -> Trajectory:
+def train(
+    T: ModuleType, recipe: Recipe, init: Mapping[str, np.ndarray], data: Data, dtype: str
+) -> Trajectory:
     """Train recipe.model from the weights `init` on data.batches, one optimizer step each."""
     model = recipe.model(T).to(getattr(T, dtype))
     model.load_state_dict({name: T.tensor(value) for name, value in init.items()})
@@ -47,7 +48,8 @@ def train(T: ModuleType, recipe: Recipe, init: Mapping[str, np.ndarray], data: D
     scheduler = None
     if recipe.scheduler:
         scheduler = getattr(T.optim.lr_scheduler, recipe.scheduler)(
-            optimizer, **recipe.scheduler_options)
+            optimizer, **recipe.scheduler_options
+        )
 
     losses, lrs, first_grads = [], [], {}
     start = time.perf_counter()

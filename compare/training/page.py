@@ -52,12 +52,18 @@ def plots(case: TrainingCase, results: Sequence[CaseResult]) -> dict[str, str]:
         ref, cand = detail.reference.losses, detail.candidate.losses
         gap = np.abs(np.subtract(cand, ref)).tolist()
         panels = [
-            Panel(f"training loss, {r.dtype}", [
-                Series("torch", ref, TORCH_COLOR),
-                Series(r.candidate, cand, CANDIDATE_COLOR, dash="6 4"),
-            ]),
-            Panel(f"|{r.candidate} − torch| per step (log scale)",
-                  [Series("loss gap", gap, "#444")], log=True),
+            Panel(
+                f"training loss, {r.dtype}",
+                [
+                    Series("torch", ref, TORCH_COLOR),
+                    Series(r.candidate, cand, CANDIDATE_COLOR, dash="6 4"),
+                ],
+            ),
+            Panel(
+                f"|{r.candidate} − torch| per step (log scale)",
+                [Series("loss gap", gap, "#444")],
+                log=True,
+            ),
         ]
         files[plot_name(case, r)] = figure(panels)
     return files
@@ -90,8 +96,10 @@ def recipe_list(case: TrainingCase) -> str:
     if recipe.scheduler:
         call = _call(recipe.scheduler, dict(recipe.scheduler_options))
         lines.append(f"- **scheduler**: `optim.lr_scheduler.{call}`, stepped after every step")
-    lines.append(f"- **steps**: {case.steps}, from torch's default initialisation (seeded), "
-                 "copied into both models with `load_state_dict`")
+    lines.append(
+        f"- **steps**: {case.steps}, from torch's default initialisation (seeded), "
+        "copied into both models with `load_state_dict`"
+    )
     return "\n".join(lines)
 
 
@@ -113,19 +121,26 @@ def run_section(case: TrainingCase, result: CaseResult) -> str:
     if detail is None or detail.candidate is None:
         return "\n\n".join(parts)
     ref, cand = detail.reference, detail.candidate
-    parts += [f"![loss curves of torch and {result.candidate}]({plot_name(case, result)})",
-              _headline(result, ref.losses, cand.losses, ref.eval_loss, cand.eval_loss)]
+    parts += [
+        f"![loss curves of torch and {result.candidate}]({plot_name(case, result)})",
+        _headline(result, ref.losses, cand.losses, ref.eval_loss, cand.eval_loss),
+    ]
     parts.append(checks_table(result))
     if result.accuracy:
-        parts += ["Drift from float64 (torch in float64 from the same rounded start and data; "
-                  "greatest absolute difference over the run):", accuracy_table(result)]
+        parts += [
+            "Drift from float64 (torch in float64 from the same rounded start and data; "
+            "greatest absolute difference over the run):",
+            accuracy_table(result),
+        ]
     if result.timing:
         t = result.timing
         phase = next(iter(t.reference))
-        parts.append(f"Time for {phase}: torch {seconds(t.reference[phase])}, "
-                     f"{result.candidate} {seconds(t.candidate[phase])} "
-                     f"({t.ratio():.2g}× torch's; torch on one thread, its fastest setting for "
-                     "a model this small).")
+        parts.append(
+            f"Time for {phase}: torch {seconds(t.reference[phase])}, "
+            f"{result.candidate} {seconds(t.candidate[phase])} "
+            f"({t.ratio():.2g}× torch's; torch on one thread, its fastest setting for "
+            "a model this small)."
+        )
     parts.append(_loss_table(result.candidate, ref.losses, cand.losses))
     return "\n\n".join(p for p in parts if p)
 
@@ -135,8 +150,13 @@ def _tolerance_line(case: TrainingCase, dtype: str) -> str:
     return f"Tolerance: losses and weights {values}; gradients at step 1 {grads}."
 
 
-def _headline(result: CaseResult, ref: Sequence[float], cand: Sequence[float],
-              ref_eval: float, cand_eval: float) -> str:
+def _headline(
+    result: CaseResult,
+    ref: Sequence[float],
+    cand: Sequence[float],
+    ref_eval: float,
+    cand_eval: float,
+) -> str:
     r, c = np.asarray(ref, np.float64), np.asarray(cand, np.float64)
     gap = np.abs(c - r)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -154,9 +174,17 @@ def _headline(result: CaseResult, ref: Sequence[float], cand: Sequence[float],
 
 def _loss_table(candidate: str, ref: Sequence[float], cand: Sequence[float]) -> str:
     rows = [
-        {"step": i + 1, "torch": f"{r:.10g}", candidate: f"{c:.10g}",
-         "abs diff": sci(abs(c - r)), "rel diff": sci(abs(c - r) / abs(r) if r else abs(c - r))}
+        {
+            "step": i + 1,
+            "torch": f"{r:.10g}",
+            candidate: f"{c:.10g}",
+            "abs diff": sci(abs(c - r)),
+            "rel diff": sci(abs(c - r) / abs(r) if r else abs(c - r)),
+        }
         for i, (r, c) in enumerate(zip(ref, cand, strict=True))
     ]
-    return ("<details><summary>Loss at every step</summary>\n\n" + table(rows, align="right")
-            + "\n\n</details>")
+    return (
+        "<details><summary>Loss at every step</summary>\n\n"
+        + table(rows, align="right")
+        + "\n\n</details>"
+    )

@@ -30,9 +30,11 @@ class Panel:
 def figure(panels: Sequence[Panel], width: int = 640, panel_height: int = 200) -> str:
     """The panels stacked vertically in one SVG document."""
     height = panel_height * len(panels)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}">',
-             f'<rect width="{width}" height="{height}" fill="white"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
     for i, panel in enumerate(panels):
         parts.append(f'<g transform="translate(0,{i * panel_height})">')
         parts += _panel(panel, width, panel_height)
@@ -66,8 +68,10 @@ def _panel(panel: Panel, width: int, height: int) -> list[str]:
         return top + h * (hi - v) / (hi - lo)
 
     title = panel.title + (" (all exactly 0)" if panel.log and not finite else "")
-    out = [f'<text x="{left}" y="{top - 8}" {FONT} font-weight="bold">{escape(title)}</text>',
-           f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#999"/>']
+    out = [
+        f'<text x="{left}" y="{top - 8}" {FONT} font-weight="bold">{escape(title)}</text>',
+        f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#999"/>',
+    ]
     if panel.log:  # whole decades, at most 6 labels
         every = math.ceil((hi - lo + 1) / 6)
         ticks = [(y_of(10.0**e), f"1e{e:.0f}") for e in range(int(lo), int(hi) + 1, every)]
@@ -79,19 +83,27 @@ def _panel(panel: Panel, width: int, height: int) -> list[str]:
     for k in range(5):  # x ticks: steps 1..n
         i = (n - 1) * k / 4
         x = x_of(i)
-        out.append(f'<text x="{x:.1f}" y="{top + h + 14}" {FONT} text-anchor="middle">'
-                   f"{round(i) + 1}</text>")
-    out.append(f'<text x="{left + w / 2:.1f}" y="{top + h + 28}" {FONT} '
-               'text-anchor="middle">step</text>')
+        out.append(
+            f'<text x="{x:.1f}" y="{top + h + 14}" {FONT} text-anchor="middle">'
+            f"{round(i) + 1}</text>"
+        )
+    out.append(
+        f'<text x="{left + w / 2:.1f}" y="{top + h + 28}" {FONT} text-anchor="middle">step</text>'
+    )
     for j, s in enumerate(panel.series):
-        points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(s.values)
-                          if not math.isnan(v))
+        points = " ".join(
+            f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(s.values) if not math.isnan(v)
+        )
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         width = 1.5 if s.dash else 2.5  # a dashed series drawn over a wider solid one
-        out.append(f'<polyline points="{points}" fill="none" stroke="{s.color}" '
-                   f'stroke-width="{width}"{dash}/>')
+        out.append(
+            f'<polyline points="{points}" fill="none" stroke="{s.color}" '
+            f'stroke-width="{width}"{dash}/>'
+        )
         ly = top + 12 + 16 * j
-        out.append(f'<line x1="{left + w + 10}" y1="{ly}" x2="{left + w + 34}" y2="{ly}" '
-                   f'stroke="{s.color}" stroke-width="2"{dash}/>')
+        out.append(
+            f'<line x1="{left + w + 10}" y1="{ly}" x2="{left + w + 34}" y2="{ly}" '
+            f'stroke="{s.color}" stroke-width="2"{dash}/>'
+        )
         out.append(f'<text x="{left + w + 38}" y="{ly + 4}" {FONT}>{escape(s.label)}</text>')
     return out

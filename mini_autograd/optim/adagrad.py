@@ -13,16 +13,26 @@ from .optimizer import Optimizer, ParamsT
 class Adagrad(Optimizer):
     """torch.optim.Adagrad's algorithm, for each parameter p with gradient g at step t:
 
-        g <- -g if maximize;  g <- g + weight_decay * p     if weight_decay != 0
-        clr <- lr / (1 + (t - 1) * lr_decay)
-        s <- s + g^2                   (s starts at initial_accumulator_value)
-        p <- p - clr * g / (sqrt(s) + eps)
+    g <- -g if maximize;  g <- g + weight_decay * p     if weight_decay != 0
+    clr <- lr / (1 + (t - 1) * lr_decay)
+    s <- s + g^2                   (s starts at initial_accumulator_value)
+    p <- p - clr * g / (sqrt(s) + eps)
     """
 
-    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
-                 weight_decay: float = 0, initial_accumulator_value: float = 0,
-                 eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach: bool | None = None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
         if not lr >= 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not lr_decay >= 0.0:
@@ -30,15 +40,24 @@ class Adagrad(Optimizer):
         if not weight_decay >= 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if not initial_accumulator_value >= 0.0:
-            raise ValueError(f"Invalid initial_accumulator_value value: "
-                             f"{initial_accumulator_value}")
+            raise ValueError(
+                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
+            )
         if not eps >= 0.0:
             raise ValueError(f"Invalid epsilon value: {eps}")
         if differentiable:
             raise NotImplementedError("Adagrad(differentiable=True) is not supported")
-        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
-                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
-                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
         super().__init__(params, defaults)
         # torch creates Adagrad's state up front, for every parameter
         for group in self.param_groups:

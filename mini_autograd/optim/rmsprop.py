@@ -12,18 +12,28 @@ from .optimizer import Optimizer, ParamsT, lerp_
 class RMSprop(Optimizer):
     """torch.optim.RMSprop's algorithm, for each parameter p with gradient g:
 
-        g <- -g if maximize;  g <- g + weight_decay * p     if weight_decay != 0
-        v <- alpha * v + (1 - alpha) * g^2
-        avg <- sqrt(v - gbar^2) with gbar <- alpha * gbar + (1 - alpha) * g   if centered,
-               else sqrt(v);  then avg <- avg + eps
-        b <- momentum * b + g / avg;  p <- p - lr * b        if momentum > 0
-        p <- p - lr * g / avg                               else
+    g <- -g if maximize;  g <- g + weight_decay * p     if weight_decay != 0
+    v <- alpha * v + (1 - alpha) * g^2
+    avg <- sqrt(v - gbar^2) with gbar <- alpha * gbar + (1 - alpha) * g   if centered,
+           else sqrt(v);  then avg <- avg + eps
+    b <- momentum * b + g / avg;  p <- p - lr * b        if momentum > 0
+    p <- p - lr * g / avg                               else
     """
 
-    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,
-                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
-                 centered: bool = False, capturable: bool = False, foreach: bool | None = None,
-                 maximize: bool = False, differentiable: bool = False) -> None:
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
         if not lr >= 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not eps >= 0.0:
@@ -36,17 +46,29 @@ class RMSprop(Optimizer):
             raise ValueError(f"Invalid alpha value: {alpha}")
         if differentiable:
             raise NotImplementedError("RMSprop(differentiable=True) is not supported")
-        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
-                    "centered": centered, "weight_decay": weight_decay, "capturable": capturable,
-                    "foreach": foreach, "maximize": maximize, "differentiable": differentiable}
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "alpha": alpha,
+            "eps": eps,
+            "centered": centered,
+            "weight_decay": weight_decay,
+            "capturable": capturable,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+        }
         super().__init__(params, defaults)
 
     def step(self, closure: Any = None) -> Any:
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-            weight_decay, momentum, centered = (group["weight_decay"], group["momentum"],
-                                                group["centered"])
+            weight_decay, momentum, centered = (
+                group["weight_decay"],
+                group["momentum"],
+                group["centered"],
+            )
             for p, g in self._params_with_grad(group):
                 state = self.state[p]
                 if not state:

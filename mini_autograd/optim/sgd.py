@@ -11,17 +11,27 @@ from .optimizer import Optimizer, ParamsT
 class SGD(Optimizer):
     """torch.optim.SGD's algorithm, for each parameter p with gradient g:
 
-        g <- -g if maximize
-        g <- g + weight_decay * p                               if weight_decay != 0
-        b <- g (first step), else momentum * b + (1 - dampening) * g    if momentum != 0
-        g <- g + momentum * b if nesterov, else b               if momentum != 0
-        p <- p - lr * g
+    g <- -g if maximize
+    g <- g + weight_decay * p                               if weight_decay != 0
+    b <- g (first step), else momentum * b + (1 - dampening) * g    if momentum != 0
+    g <- g + momentum * b if nesterov, else b               if momentum != 0
+    p <- p - lr * g
     """
 
-    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0,
-                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
-                 maximize: bool = False, foreach: bool | None = None,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -32,9 +42,17 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         if differentiable:
             raise NotImplementedError("SGD(differentiable=True) is not supported")
-        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
-                    "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
-                    "foreach": foreach, "differentiable": differentiable, "fused": fused}
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
         super().__init__(params, defaults)
 
     def step(self, closure: Any = None) -> Any:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-import numpy as np
-
 from ... import _dtype
 from ..._grad_mode import no_grad
-from ..._tensor import Size, Tensor
+from ..._tensor import Tensor
 from ..parameter import Parameter
+from ._load import IncompatibleKeys, load_state_dict
 
 M = TypeVar("M", bound="Module")
 
-_TENSOR_TYPENAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-                     "bool": "Bool"}
+_TENSOR_TYPENAMES = {
+    "float32": "Float",
+    "float64": "Double",
+    "int64": "Long",
+    "int32": "Int",
+    "bool": "Bool",
+}
 
 
 def typename(obj: object) -> str:
@@ -27,19 +31,6 @@ def typename(obj: object) -> str:
     if cls.__module__ == "builtins":
         return cls.__qualname__
     return f"{cls.__module__}.{cls.__qualname__}"
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What load_state_dict(strict=False) could not match."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-    __str__ = __repr__
 
 
 class Module:
@@ -53,11 +44,15 @@ class Module:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
-                            f"argument '{next(iter(kwargs))}'")
+            raise TypeError(
+                f"{type(self).__name__}.__init__() got an unexpected keyword "
+                f"argument '{next(iter(kwargs))}'"
+            )
         if args:
-            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
-                            f"{len(args) + 1} were given")
+            raise TypeError(
+                f"{type(self).__name__}.__init__() takes 1 positional argument but "
+                f"{len(args) + 1} were given"
+            )
         set_ = object.__setattr__
         set_(self, "training", True)
         set_(self, "_parameters", {})
@@ -68,7 +63,8 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of this module; subclasses override it."""
         raise NotImplementedError(
-            f'Module [{type(self).__name__}] is missing the required "forward" function')
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
@@ -81,9 +77,9 @@ class Module:
         if not isinstance(name, str):
             raise TypeError(f"{kind} name should be a string. Got {typename(name)}")
         if "." in name:
-            raise KeyError(f"{kind} name can't contain \".\", got: {name}")
+            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
         if name == "":
-            raise KeyError(f"{kind} name can't be empty string \"\"")
+            raise KeyError(f'{kind} name can\'t be empty string ""')
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or a None placeholder) under `name`."""
@@ -91,8 +87,10 @@ class Module:
         if hasattr(self, name) and name not in self._parameters:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{typename(param)}' object to parameter '{name}' "
-                            "(mini_autograd.nn.Parameter or None required)")
+            raise TypeError(
+                f"cannot assign '{typename(param)}' object to parameter '{name}' "
+                "(mini_autograd.nn.Parameter or None required)"
+            )
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -101,8 +99,10 @@ class Module:
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
-                            "(mini_autograd Tensor or None required)")
+            raise TypeError(
+                f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
+                "(mini_autograd Tensor or None required)"
+            )
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -137,8 +137,10 @@ class Module:
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{typename(value)}' as parameter '{name}' "
-                                "(mini_autograd.nn.Parameter or None expected)")
+                raise TypeError(
+                    f"cannot assign '{typename(value)}' as parameter '{name}' "
+                    "(mini_autograd.nn.Parameter or None expected)"
+                )
             params[name] = None
         elif isinstance(value, Module):
             if "_modules" not in d:
@@ -147,13 +149,17 @@ class Module:
             self._modules[name] = value
         elif "_modules" in d and name in self._modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' "
-                                "(mini_autograd.nn.Module or None expected)")
+                raise TypeError(
+                    f"cannot assign '{typename(value)}' as child module '{name}' "
+                    "(mini_autograd.nn.Module or None expected)"
+                )
             self._modules[name] = None
         elif "_buffers" in d and name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' "
-                                "(mini_autograd Tensor or None expected)")
+                raise TypeError(
+                    f"cannot assign '{typename(value)}' as buffer '{name}' "
+                    "(mini_autograd Tensor or None expected)"
+                )
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -167,14 +173,14 @@ class Module:
         object.__delattr__(self, name)
 
     def __dir__(self) -> list[str]:
-        keys = [*dir(type(self)), *self.__dict__, *self._parameters, *self._modules,
-                *self._buffers]
+        keys = [*dir(type(self)), *self.__dict__, *self._parameters, *self._modules, *self._buffers]
         return sorted(k for k in set(keys) if not k[0].isdigit())
 
     # --- traversal -----------------------------------------------------------------------------
 
-    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         """This module and all below it, depth first, with dotted names ('' for self)."""
         if memo is None:
             memo = set()
@@ -204,10 +210,14 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def _named_members(self, store: str, prefix: str, recurse: bool,
-                       remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
-        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
-                   if recurse else [(prefix, self)])
+    def _named_members(
+        self, store: str, prefix: str, recurse: bool, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Any]]:
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         seen: set[int] = set()
         for module_prefix, module in modules:
             for name, value in getattr(module, store).items():
@@ -216,8 +226,9 @@ class Module:
                 seen.add(id(value))
                 yield module_prefix + ("." if module_prefix else "") + name, value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True,
-                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
         """Parameters with dotted names as in state_dict ('0.weight'), each shared one once."""
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
@@ -225,8 +236,9 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True,
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
@@ -322,8 +334,9 @@ class Module:
         if dtype is None:
             return self
         if not dtype.is_floating_point:
-            raise TypeError("nn.Module.to only accepts floating point dtypes, but got desired "
-                            f"dtype={dtype}")
+            raise TypeError(
+                f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
+            )
         return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
 
     def float(self: M) -> M:
@@ -337,8 +350,13 @@ class Module:
 
     # --- state_dict ----------------------------------------------------------------------------
 
-    def state_dict(self, *, destination: dict[str, Tensor] | None = None, prefix: str = "",
-                   keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+    def state_dict(
+        self,
+        *,
+        destination: dict[str, Tensor] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
+    ) -> OrderedDict[str, Tensor]:
         """Parameters and persistent buffers by dotted name, detached (sharing memory)."""
         out: OrderedDict[str, Tensor] = OrderedDict() if destination is None else destination
         for name, param in self._parameters.items():
@@ -349,76 +367,19 @@ class Module:
                 out[prefix + name] = buf if keep_vars else buf.detach()
         for name, module in self._modules.items():
             if module is not None:
-                module.state_dict(destination=out, prefix=prefix + name + ".",
-                                  keep_vars=keep_vars)
+                module.state_dict(destination=out, prefix=prefix + name + ".", keep_vars=keep_vars)
         return out
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
-                        assign: bool = False) -> _IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
         """Copy values (Tensors or numpy arrays) into the parameters and buffers, in place.
 
         With strict, missing and unexpected keys are errors; a shape mismatch always is. The
         values are cast to each parameter's dtype. With assign, the parameters are replaced by
-        the given values instead.
+        the given values instead. Returns the missing and unexpected keys.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing: list[str] = []
-        unexpected: list[str] = []
-        errors: list[str] = []
-        for prefix, module in self.named_modules(prefix="", remove_duplicate=False):
-            prefix = prefix + "." if prefix else ""
-            module._load_local(state_dict, prefix, assign, missing, errors)
-        expected = set(self.state_dict())
-        unexpected = [k for k in state_dict if k not in expected]
-        if strict:
-            if unexpected:
-                keys = ", ".join(f'"{k}"' for k in unexpected)
-                errors.insert(0, f"Unexpected key(s) in state_dict: {keys}. ")
-            if missing:
-                keys = ", ".join(f'"{k}"' for k in missing)
-                errors.insert(0, f"Missing key(s) in state_dict: {keys}. ")
-        if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                               + "\n\t".join(errors))
-        return _IncompatibleKeys(missing, unexpected)
-
-    def _load_local(self, state_dict: Mapping[str, Any], prefix: str, assign: bool,
-                    missing: list[str], errors: list[str]) -> None:
-        """Load this module's own parameters and persistent buffers (not its children's)."""
-        local = {**self._parameters, **{k: v for k, v in self._buffers.items()
-                                        if k not in self._non_persistent_buffers_set}}
-        for name, target in local.items():
-            if target is None:
-                continue
-            key = prefix + name
-            if key not in state_dict:
-                missing.append(key)
-                continue
-            value = state_dict[key]
-            if isinstance(value, Tensor):
-                array = value._data
-            elif isinstance(value, np.ndarray) or hasattr(value, "__array__"):
-                array = np.asarray(value)
-            else:
-                errors.append(f'While copying the parameter named "{key}", expected a Tensor or '
-                              f"a numpy array from checkpoint but received {type(value)}")
-                continue
-            if target.ndim == 0 and array.shape == (1,):
-                array = array.reshape(())
-            if array.shape != target._data.shape:
-                errors.append(f"size mismatch for {key}: copying a param with shape "
-                              f"{Size(array.shape)!r} from checkpoint, the shape in current "
-                              f"model is {target.shape!r}.")
-                continue
-            if assign:
-                new = Tensor(np.array(array))
-                if isinstance(target, Parameter):
-                    new = Parameter(new, requires_grad=target.requires_grad)
-                setattr(self, name, new)
-            else:
-                with no_grad():
-                    target.copy_(array)
+        return load_state_dict(self, state_dict, strict, assign)
 
     # --- repr ----------------------------------------------------------------------------------
 
@@ -432,8 +393,9 @@ class Module:
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({name}): " + _indent(repr(module), 2)
-                       for name, module in self._modules.items()]
+        child_lines = [
+            f"({name}): " + _indent(repr(module), 2) for name, module in self._modules.items()
+        ]
         lines = extra_lines + child_lines
         body = ""
         if len(extra_lines) == 1 and not child_lines:

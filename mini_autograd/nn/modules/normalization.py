@@ -16,9 +16,15 @@ class LayerNorm(Module):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, the mean and the biased variance taken
     over the last len(normalized_shape) dims; weight starts at 1 and bias at 0."""
 
-    def __init__(self, normalized_shape: int | tuple[int, ...] | list[int], eps: float = 1e-5,
-                 elementwise_affine: bool = True, bias: bool = True, device: Any = None,
-                 dtype: DType | None = None) -> None:
+    def __init__(
+        self,
+        normalized_shape: int | tuple[int, ...] | list[int],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device: Any = None,
+        dtype: DType | None = None,
+    ) -> None:
         super().__init__()
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)
@@ -45,10 +51,12 @@ class LayerNorm(Module):
     def forward(self, input: Tensor) -> Tensor:
         # composed from differentiable ops (mini_autograd has no fused F.layer_norm)
         dims = tuple(range(-len(self.normalized_shape), 0))
-        if tuple(input.shape[-len(dims):]) != self.normalized_shape:
-            raise RuntimeError(f"Given normalized_shape={list(self.normalized_shape)}, expected "
-                               f"input with shape [*, {str(list(self.normalized_shape))[1:]}, "
-                               f"but got input of size{list(input.shape)}")
+        if tuple(input.shape[-len(dims) :]) != self.normalized_shape:
+            raise RuntimeError(
+                f"Given normalized_shape={list(self.normalized_shape)}, expected "
+                f"input with shape [*, {str(list(self.normalized_shape))[1:]}, "
+                f"but got input of size{list(input.shape)}"
+            )
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, keepdim=True, correction=0)
         out = (input - mean) / (var + self.eps).sqrt()
@@ -59,5 +67,7 @@ class LayerNorm(Module):
         return out
 
     def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )
