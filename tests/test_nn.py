@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import mini_autograd as mt
-import mini_autograd.nn as mnn
+from mini_autograd import nn as mnn
 from mini_autograd.nn import init as minit
 
 

@@ -8,7 +8,6 @@ import pytest
 import torch
 
 import mini_autograd as mt
-import mini_autograd.nn  # noqa: F401 - until mini_autograd/__init__ imports nn
 
 RTOL, ATOL = 1e-10, 1e-12
 

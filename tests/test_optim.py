@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import mini_autograd as mt
-import mini_autograd.optim as moptim
+from mini_autograd import optim as moptim
 from mini_autograd.nn import Parameter
 
 SHAPES = [(3, 4), (4,), ()]

@@ -16,8 +16,6 @@ import pytest
 import torch
 
 import mini_autograd
-import mini_autograd.nn  # noqa: F401 - until mini_autograd/__init__ imports nn and optim
-import mini_autograd.optim  # noqa: F401
 from compare import registry
 from compare.registry import RunContext
 from compare.report.write import write_reports
