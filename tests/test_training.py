@@ -152,3 +152,53 @@ def test_example_runs_unchanged_in_torch(capsys):
     )
     lines = capsys.readouterr().out.splitlines()
     assert float(lines[-1].split("accuracy")[1].strip(" %")) > 90
+
+
+def typical_script(T, init):
+    """A typical torch training script, written against the namespace T: a Module subclass,
+    a loss, Adam with weight decay, StepLR, gradient clipping, eval() under no_grad()."""
+    nn, F = T.nn, T.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(4, 32)
+            self.drop = nn.Dropout(0.0)  # p=0: the frameworks' random masks would differ
+            self.fc2 = nn.Linear(32, 3)
+
+        def forward(self, x):
+            return self.fc2(self.drop(F.relu(self.fc1(x))))
+
+    rng = np.random.default_rng(0)
+    X = T.tensor(rng.standard_normal((128, 4)), dtype=T.float64)
+    y = (X[:, 0] > 0).long() + (X[:, 1] > 0).long()
+    model = Net().double()
+    model.load_state_dict({k: T.tensor(v) for k, v in init.items()})
+    criterion = nn.CrossEntropyLoss()
+    optimizer = T.optim.Adam(model.parameters(), lr=1e-2, weight_decay=1e-4)
+    scheduler = T.optim.lr_scheduler.StepLR(optimizer, step_size=10, gamma=0.5)
+    losses, accuracies = [], []
+    for _epoch in range(30):
+        model.train()
+        for i in range(0, 128, 32):
+            optimizer.zero_grad()
+            loss = criterion(model(X[i : i + 32]), y[i : i + 32])
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            losses.append(loss.item())
+        scheduler.step()
+        model.eval()
+        with T.no_grad():
+            accuracies.append((model(X).argmax(dim=1) == y).float().mean().item())
+    return model, losses, accuracies
+
+
+def test_typical_torch_script_reaches_the_same_losses():
+    rng = np.random.default_rng(1)
+    shapes = {"fc1.weight": (32, 4), "fc1.bias": (32,), "fc2.weight": (3, 32), "fc2.bias": (3,)}
+    init = {k: rng.uniform(-0.5, 0.5, shape) for k, shape in shapes.items()}
+    _, losses_t, acc_t = typical_script(torch, init)
+    _, losses_m, acc_m = typical_script(mini_autograd, init)
+    np.testing.assert_allclose(losses_m, losses_t, rtol=1e-10)
+    assert acc_m == acc_t and acc_m[-1] > 0.9
