@@ -1,4 +1,4 @@
-"""The graph node: `Function`, one subclass per op, with `forward` on arrays and `backward` on either.
+"""The graph node: `Function`, one subclass per op: `forward` on arrays, `backward` on either.
 
 An op's `backward(gy, *xs)` is written once with plain operators and mini_autograd ops. The engine
 calls it with numpy arrays when no graph of the backward pass is wanted (the common, fast case), and
@@ -18,6 +18,10 @@ from ._tensor import Tensor, _make
 
 _grad_state = _grad_mode.state
 
+# needs_input_grad of one- and two-input nodes, shared rather than built per node
+_ONE_NEEDS = (True,)
+_TWO_NEEDS = ((None, (False, True)), ((True, False), (True, True)))
+
 
 class Function:
     """A node of the graph: one op applied to some inputs.
@@ -36,37 +40,48 @@ class Function:
     save_output = False
 
     def __call__(self, *inputs: Any) -> Any:
-        xs = [x._data if isinstance(x, Tensor) else x for x in inputs]
-        ys = self.forward(*xs)
-        multi = type(ys) is tuple
-        record = False
-        if _grad_state.enabled:
+        # nearly every op has one or two inputs: read those without building lists
+        if len(inputs) == 1:
+            x = inputs[0]
+            if isinstance(x, Tensor):
+                ys = self.forward(x._data)
+                need = _ONE_NEEDS if x._requires_grad else None
+            else:
+                ys = self.forward(x)
+                need = None
+        elif len(inputs) == 2:
+            a, b = inputs
+            a_is, b_is = isinstance(a, Tensor), isinstance(b, Tensor)
+            ys = self.forward(a._data if a_is else a, b._data if b_is else b)
+            need = _TWO_NEEDS[a_is and a._requires_grad][b_is and b._requires_grad]
+        else:
+            ys = self.forward(*[x._data if isinstance(x, Tensor) else x for x in inputs])
             need = tuple([isinstance(x, Tensor) and x._requires_grad for x in inputs])
-            record = True in need
-        if not record:
-            if multi:
-                return tuple(_make(y) for y in ys)
+            if True not in need:
+                need = None
+        if need is None or not _grad_state.enabled:
+            if type(ys) is tuple:
+                return tuple([_make(y) for y in ys])
             return _make(ys)
 
         self.inputs = inputs
         self.needs_input_grad = need
         gen = 0
-        for x in inputs:
-            fn = getattr(x, "grad_fn", None)
-            if fn is not None and fn.generation >= gen:
-                gen = fn.generation + 1
+        for x, x_needs in zip(inputs, need, strict=True):
+            if x_needs and x.grad_fn is not None and x.grad_fn.generation >= gen:
+                gen = x.grad_fn.generation + 1
         self.generation = gen
         if self.save_output:
             self._y = ys
-        if not multi:
+        if type(ys) is not tuple:
             if ys.dtype.kind != "f":
                 return _make(ys)
             out = _make(ys, self)
             self.outputs = (weakref.ref(out),)
             return out
-        outs = tuple(_make(y, self, i) if y.dtype.kind == "f" else _make(y)
-                     for i, y in enumerate(ys))
-        self.outputs = tuple(weakref.ref(o) for o in outs)
+        outs = tuple([_make(y, self, i) if y.dtype.kind == "f" else _make(y)
+                      for i, y in enumerate(ys)])
+        self.outputs = tuple([weakref.ref(o) for o in outs])
         self._out_meta = [(np.shape(y), y.dtype) for y in ys]
         return outs
 
@@ -86,7 +101,7 @@ class Function:
         raise NotImplementedError(f"{type(self).__name__}.backward")
 
     def saved_output(self, like: Any) -> Any:
-        """This op's forward result, as a Tensor of this graph when `like` is a Tensor, else an array."""
+        """The forward result: a Tensor of this graph when `like` is a Tensor, else an array."""
         if isinstance(like, Tensor):
             return _make(self._y, self)
         return self._y
@@ -99,7 +114,7 @@ class Function:
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """For each input: (its grad_fn, output index), (AccumulateGrad, 0) for a leaf, or (None, 0)."""
+        """Per input: (its grad_fn, output index), (AccumulateGrad, 0) for a leaf, or (None, 0)."""
         if self.inputs is None:
             return ()
         nexts = []
