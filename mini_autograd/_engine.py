@@ -71,7 +71,7 @@ def run_backward(
             return
         grads = pending.get(fn)
         if grads is None:
-            grads = pending[fn] = [None] * len(fn.outputs)
+            grads = pending[fn] = [None] * fn.n_outputs
             heappush(heap, (-fn.generation, next(arrival), fn))
         nr = x._output_nr
         grads[nr] = g if grads[nr] is None else grads[nr] + g
@@ -88,7 +88,7 @@ def run_backward(
             inputs = fn.inputs
             if inputs is None:
                 raise RuntimeError(_FREED)
-            if fn._watched or node_slot:
+            if fn._watched is not None or node_slot:
                 _visit_outputs(fn, gys, node_slot, captured, accumulate)
             if needed is not None and fn not in needed:
                 continue  # reached only to capture its output's gradient
@@ -148,11 +148,12 @@ def _needed(roots: Sequence[Tensor], leaf_slot: dict, node_slot: dict) -> set[Fu
 def _visit_outputs(fn: Function, gys: list[Any], node_slot: dict, captured: list,
                    accumulate: bool) -> None:
     """Run tensor hooks, fill .grad of outputs that retain_grad, and capture requested grads."""
-    outputs = fn.outputs
+    watched = fn._watched or {}
     for i, g in enumerate(gys):
         if g is None:
             continue
-        out = outputs[i]()
+        ref = watched.get(i)
+        out = None if ref is None else ref()
         if out is not None:
             if out._hooks:
                 g = gys[i] = _run_hooks(out._hooks, g)

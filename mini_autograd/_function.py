@@ -31,11 +31,13 @@ class Function:
     for an input that gets no gradient). Parameters of the op go to `__init__`.
     """
 
-    __slots__ = ("inputs", "outputs", "generation", "needs_input_grad", "_y", "__weakref__",
-                 "__dict__")
+    __slots__ = ("inputs", "generation", "needs_input_grad", "_y", "__weakref__", "__dict__")
 
-    #: set on a node whose output has hooks or retain_grad, so the engine looks at the output
-    _watched = False
+    #: how many tensors forward returned (set on the node only by multi-output ops)
+    n_outputs = 1
+    #: output_nr -> weakref of each output with hooks or retain_grad, which backward must visit;
+    #: the other outputs are not referenced at all (no weakref per node: less memory, less gc)
+    _watched: dict[int, weakref.ref] | None = None
     #: set on ops whose backward uses their own output (exp, tanh, ...): forward's result is kept
     save_output = False
 
@@ -74,16 +76,11 @@ class Function:
         if self.save_output:
             self._y = ys
         if type(ys) is not tuple:
-            if ys.dtype.kind != "f":
-                return _make(ys)
-            out = _make(ys, self)
-            self.outputs = (weakref.ref(out),)
-            return out
-        outs = tuple([_make(y, self, i) if y.dtype.kind == "f" else _make(y)
-                      for i, y in enumerate(ys)])
-        self.outputs = tuple([weakref.ref(o) for o in outs])
+            return _make(ys, self) if ys.dtype.kind == "f" else _make(ys)
+        self.n_outputs = len(ys)
         self._out_meta = [(np.shape(y), y.dtype) for y in ys]
-        return outs
+        return tuple([_make(y, self, i) if y.dtype.kind == "f" else _make(y)
+                      for i, y in enumerate(ys)])
 
     @classmethod
     def apply(cls, *args: Any, **params: Any) -> Any:
@@ -99,6 +96,12 @@ class Function:
 
     def backward(self, gy: Any, *xs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__}.backward")
+
+    def _watch(self, output: Tensor) -> None:
+        """Have backward visit this output (it has hooks, or retains its grad)."""
+        if self._watched is None:
+            self._watched = {}
+        self._watched[output._output_nr] = weakref.ref(output)
 
     def saved_output(self, like: Any) -> Any:
         """The forward result: a Tensor of this graph when `like` is a Tensor, else an array."""

@@ -91,7 +91,7 @@ class Tensor:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         self._retains_grad = True
-        self.grad_fn._watched = True
+        self.grad_fn._watch(self)
 
     @property
     def retains_grad(self) -> bool:
@@ -105,7 +105,7 @@ class Tensor:
             self._hooks = []
         self._hooks.append(hook)
         if self.grad_fn is not None:
-            self.grad_fn._watched = True
+            self.grad_fn._watch(self)
         return _RemovableHandle(self._hooks, hook)
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
