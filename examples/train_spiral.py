@@ -12,6 +12,7 @@ from compare.training.data import get_spiral  # 300 points on 3 spiral arms, num
 
 max_epoch, batch_size, hidden_size, lr = 300, 30, 10, 1.0
 
+torch.manual_seed(0)  # reproducible initial weights (each framework has its own generator)
 x, t = get_spiral(train=True)
 model = torch.nn.Sequential(
     torch.nn.Linear(2, hidden_size), torch.nn.Sigmoid(), torch.nn.Linear(hidden_size, 3)
