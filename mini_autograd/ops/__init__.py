@@ -1,6 +1,19 @@
 """All ops, grouped by family; importing this package registers them (see _registry.OPS)."""
 
-from . import elementwise, linalg, reduction, shape  # noqa: F401 - registration
+from . import (  # noqa: F401 - registration
+    activation,
+    convert,
+    elementwise,
+    indexing,
+    join,
+    linalg,
+    loss,
+    minmax,
+    normalization,
+    reduction,
+    shape,
+    unary,
+)
 from ._registry import OPS, OpInfo, functional, top_level
 
 __all__ = ["OPS", "OpInfo", "functional", "top_level"]

@@ -1,8 +1,10 @@
 """The op table: every public op registers here once, which places it under torch's names.
 
 `@register()` makes a function `mini_autograd.<name>` and (with `method=True`) `Tensor.<name>`;
-`functional=True` also puts it in `mini_autograd.nn.functional`. The README's list of supported ops
-is generated from this table.
+`functional=True` also puts it in `mini_autograd.nn.functional`. `method` may instead be the
+function to bind when torch's method takes its arguments in another order (`x.where(cond, y)`),
+and `prop=True` makes it a Tensor property (`x.T`). The README's list of supported ops is
+generated from this table (`python -m mini_autograd.ops`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ F = TypeVar("F", bound=Callable[..., object])
 
 @dataclass
 class OpInfo:
+    """Where one op lives: torch.X (`top`), Tensor.X (`method`/`prop`), F.X (`functional`)."""
+
     name: str
     fn: Callable[..., object]
     family: str
@@ -25,6 +29,8 @@ class OpInfo:
     method: bool
     functional: bool
     aliases: tuple[str, ...] = field(default=())
+    dunders: tuple[str, ...] = field(default=())
+    prop: bool = False
 
 
 OPS: dict[str, OpInfo] = {}
@@ -34,20 +40,28 @@ def register(
     name: str | None = None,
     *,
     top: bool = True,
-    method: bool = True,
+    method: bool | Callable[..., object] = True,
     functional: bool = False,
     aliases: tuple[str, ...] = (),
     dunders: tuple[str, ...] = (),
+    prop: bool = False,
 ) -> Callable[[F], F]:
     """Declare a public op: where torch has it (torch.X, Tensor.X, F.X) and its operator dunders."""
 
     def deco(fn: F) -> F:
         op_name = name or fn.__name__.rstrip("_")
+        if op_name in OPS:
+            raise RuntimeError(f"op {op_name!r} registered twice")
         family = fn.__module__.rsplit(".", 1)[-1]
-        OPS[op_name] = OpInfo(op_name, fn, family, top, method, functional, aliases)
-        if method:
+        bound = fn if method is True else method
+        OPS[op_name] = OpInfo(
+            op_name, fn, family, top, bool(method) or prop, functional, aliases, dunders, prop
+        )
+        if prop:
+            setattr(Tensor, op_name, property(fn, doc=fn.__doc__))
+        elif method:
             for n in (op_name, *aliases):
-                setattr(Tensor, n, fn)
+                setattr(Tensor, n, bound)
         for d in dunders:
             setattr(Tensor, d, fn)
         return fn

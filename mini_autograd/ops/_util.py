@@ -8,10 +8,91 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from .._function import Function
 from .._tensor import Tensor, _make, _wrap_dim
 
 Scalar = int | float | bool
 _SCALARS = (int, float, bool)
+
+try:  # numpy >= 2 keeps its floating-point error state in a context variable: set it directly
+    from numpy._core._multiarray_umath import _extobj_contextvar, _make_extobj
+
+    _SILENT = _make_extobj(all="ignore")
+
+    def quiet(f: Any, *args: Any) -> Any:
+        """f(*args) without numpy's floating-point warnings: torch returns inf and nan silently.
+
+        ~0.3 us, where `np.errstate` costs ~1.5 us: it is on the hot path of exp, log and div.
+        """
+        token = _extobj_contextvar.set(_SILENT)
+        try:
+            return f(*args)
+        finally:
+            _extobj_contextvar.reset(token)
+
+except ImportError:  # pragma: no cover - older or reorganised numpy: the public, slower way
+
+    def quiet(f: Any, *args: Any) -> Any:
+        """f(*args) without numpy's floating-point warnings: torch returns inf and nan silently."""
+        with np.errstate(all="ignore"):
+            return f(*args)
+
+
+class Node(Function):
+    """A Function whose torch node name is chosen per call: `self.node`, kept after backward frees
+    the rest of the node's state."""
+
+    __slots__ = ("node",)
+
+    def name(self) -> str:
+        return self.node
+
+
+def silent(backward: Any) -> Any:
+    """Decorate a backward that meets poles (log, pow, sqrt at 0): inf * 0 stays a quiet nan."""
+
+    def run(self: Any, *args: Any) -> Any:
+        return quiet(backward, self, *args)
+
+    run.__name__, run.__doc__ = backward.__name__, backward.__doc__
+    return run
+
+
+def data(x: Any) -> Any:
+    """The array behind a Tensor (anything else as is): for masks and shapes inside a backward."""
+    return x._data if isinstance(x, Tensor) else x
+
+
+def broadcast_error(op: str, *shapes: tuple[int, ...]) -> RuntimeError:
+    """torch's message for shapes that do not broadcast, naming the op and the shapes."""
+    ndim = max(len(s) for s in shapes)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    for d in range(ndim - 1, -1, -1):
+        sizes = [s[d] for s in padded]
+        big = [n for n in sizes if n != 1]
+        if len(set(big)) > 1:
+            i = next(k for k, n in enumerate(sizes) if n != 1)
+            j = next(k for k, n in enumerate(sizes) if n != 1 and n != sizes[i])
+            names = "abcdefgh"
+            return RuntimeError(
+                f"The size of tensor {names[i]} ({sizes[i]}) must match the size of tensor "
+                f"{names[j]} ({sizes[j]}) at non-singleton dimension {d}; {op}() got shapes "
+                + " and ".join(str(list(s)) for s in shapes)
+            )
+    return RuntimeError(
+        f"{op}(): shapes {' and '.join(str(list(s)) for s in shapes)} do not broadcast"
+    )
+
+
+def torch_dtype_name(t: Tensor) -> str:
+    """torch's short dtype name for messages: Float, Double, Long, Int, Bool."""
+    return {
+        "float32": "Float",
+        "float64": "Double",
+        "int64": "Long",
+        "int32": "Int",
+        "bool": "Bool",
+    }[t.dtype.name]
 
 
 def tensor_arg(x: Any, op: str, arg: str = "input") -> Tensor:
@@ -52,13 +133,15 @@ def binary_operands(a: Any, b: Any, op: str, floating: bool = False) -> tuple[An
             return a, b
     elif ta and isinstance(b, _SCALARS):
         kind = a._data.dtype.kind
-        if kind == "f" or (not floating and not isinstance(b, float) and
-                           (kind == "i" or isinstance(b, bool))):
+        if kind == "f" or (
+            not floating and not isinstance(b, float) and (kind == "i" or isinstance(b, bool))
+        ):
             return a, b
     elif tb and isinstance(a, _SCALARS):
         kind = b._data.dtype.kind
-        if kind == "f" or (not floating and not isinstance(a, float) and
-                           (kind == "i" or isinstance(a, bool))):
+        if kind == "f" or (
+            not floating and not isinstance(a, float) and (kind == "i" or isinstance(a, bool))
+        ):
             return a, b
     a, b = _as_operand(a, op), _as_operand(b, op)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
@@ -76,8 +159,9 @@ def _as_operand(x: Any, op: str) -> Any:
         return x
     if isinstance(x, np.ndarray | np.generic):
         return _make(np.asarray(x))
-    raise TypeError(f"{op}(): unsupported operand type {type(x).__name__}; expected a Tensor or a "
-                    "Python number")
+    raise TypeError(
+        f"{op}(): unsupported operand type {type(x).__name__}; expected a Tensor or a Python number"
+    )
 
 
 def dims(dim: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -90,6 +174,15 @@ def dims(dim: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...]
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"{op}: dim {list(dim)} appears multiple times in the list of dims")
     return axes
+
+
+def promote(tensors: Sequence[Tensor]) -> list[Tensor]:
+    """Tensors cast to their common torch result dtype (no copy when they already agree)."""
+    first = tensors[0]._data.dtype
+    if all(t._data.dtype == first for t in tensors):
+        return list(tensors)
+    target = _dtype.result_type(*tensors)
+    return [cast(t, target) for t in tensors]
 
 
 def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:

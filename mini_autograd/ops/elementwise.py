@@ -1,7 +1,8 @@
-"""Elementwise ops: arithmetic operators and unary math, each forward beside its derivative.
+"""Binary elementwise ops: arithmetic operators, pow, maximum/minimum, clamp, where, comparisons.
 
-`backward(gy, *xs)` runs on numpy arrays or on Tensors (under create_graph) alike, so it uses only
-operators and `Op.apply(...)`, which works on both.
+Each forward sits beside its derivative. `backward(gy, *xs)` runs on numpy arrays or on Tensors
+(under create_graph) alike, so it uses only operators and `Op.apply(...)`, which works on both;
+masks and weights that need no gradient are computed from the raw arrays (`data`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,23 @@ from typing import Any
 
 import numpy as np
 
+from .. import _dtype
 from .._function import Function
 from .._tensor import Tensor
 from ._registry import register
-from ._util import binary_operands, float_arg
+from ._util import (
+    Node,
+    binary_operands,
+    broadcast_error,
+    cast,
+    data,
+    quiet,
+    silent,
+    tensor_arg,
+    torch_dtype_name,
+)
 
-# --- arithmetic ------------------------------------------------------------------------------------
+# --- arithmetic -----------------------------------------------------------------------------------
 
 
 class Add(Function):
@@ -35,7 +47,15 @@ class Sub(Function):
         return a - b
 
     def backward(self, gy, a, b):
-        return gy, -gy
+        ga, gb = self.needs_input_grad
+        return gy, (-gy if gb else None)
+
+
+class Rsub(Sub):
+    """scalar - tensor, torch's node for the reflected subtraction."""
+
+    def name(self) -> str:
+        return "RsubBackward1"
 
 
 class Mul(Function):
@@ -53,12 +73,13 @@ class Div(Function):
     """d(a/b) = (gy / b, -gy a / b^2)"""
 
     def forward(self, a, b):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return a / b
+        return quiet(np.true_divide, a, b)
 
+    @silent
     def backward(self, gy, a, b):
         ga, gb = self.needs_input_grad
-        return (gy / b if ga else None), (-gy * a / (b * b) if gb else None)
+        gx_a = Div.apply(gy, b) if ga else None
+        return gx_a, (-Div.apply(gy * a, b * b) if gb else None)
 
 
 class Neg(Function):
@@ -72,25 +93,267 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """d(a^b) = (gy b a^(b-1), gy a^b log a); 0 where b == 0 (and at a == 0 for b >= 0), as torch."""
+    """d(a^b) = (gy b a^(b-1), gy a^b log a), with torch's zeros: at b == 0 for a, at a == 0 <= b
+    for b."""
+
+    save_output = True  # a^b, for the exponent's gradient
+
+    def name(self) -> str:
+        return "PowBackward1"
 
     def forward(self, a, b):
-        if type(b) is int and b >= 0:  # the common x**2: nothing to warn about
-            return a**b
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return a**b
+        return quiet(np.power, a, b)
 
+    @silent
     def backward(self, gy, a, b):
         ga, gb = self.needs_input_grad
         gx_a = gx_b = None
-        if ga and isinstance(b, int | float):
-            gx_a = gy * 0 if b == 0 else gy * b * a ** (b - 1)
-        elif ga:
-            gx_a = Where.apply(b == 0, 0.0, gy * b * a ** (b - 1))
+        if ga:
+            if isinstance(b, Tensor | np.ndarray):
+                gx_a = Where.apply(data(b) == 0, 0.0, gy * b * Pow.apply(a, b - 1))
+            else:
+                gx_a = gy * 0.0 if b == 0 else gy * b * PowTensorScalar.apply(a, b - 1)
         if gb:
-            y = a**b
-            gx_b = gy * Where.apply((a == 0) & (b >= 0), 0.0, y * Log.apply(a))
+            tensor_a = isinstance(a, Tensor | np.ndarray)
+            log_a = Log.apply(a) if tensor_a else float(quiet(np.log, a))
+            at_zero = (data(a) == 0) & (data(b) >= 0)
+            gx_b = gy * Where.apply(at_zero, 0.0, self.saved_output(gy) * log_a)
         return gx_a, gx_b
+
+
+class PowTensorScalar(Pow):
+    """tensor ** number"""
+
+    save_output = False
+
+    def name(self) -> str:
+        return "PowBackward0"
+
+
+class PowScalarTensor(Pow):
+    """number ** tensor"""
+
+    def name(self) -> str:
+        return "PowBackward2"
+
+
+class Log(Function):
+    """log'(x) = 1/x (here, not in unary.py, because pow's derivative needs it)"""
+
+    def forward(self, x):
+        return quiet(np.log, x)
+
+    @silent
+    def backward(self, gy, x):
+        return Div.apply(gy, x)
+
+
+def _binary(
+    fn_cls: type[Function],
+    op: str,
+    floating: bool = False,
+    reflected_cls: type[Function] | None = None,
+):
+    """The forward and reflected wrappers of a broadcasting binary op, with torch's promotion."""
+    reflected_cls = reflected_cls or fn_cls
+
+    def apply(input: Any, other: Any) -> Tensor:
+        a, b = binary_operands(input, other, op, floating)
+        try:
+            return fn_cls()(a, b)
+        except ValueError:
+            raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
+
+    def reflected(input: Any, other: Any) -> Tensor:
+        a, b = binary_operands(other, input, op, floating)
+        try:
+            return reflected_cls()(a, b)
+        except ValueError:
+            raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
+
+    return apply, reflected
+
+
+_add, _radd = _binary(Add, "add")
+_sub, _rsub = _binary(Sub, "sub", reflected_cls=Rsub)
+_mul, _rmul = _binary(Mul, "mul")
+_div, _rdiv = _binary(Div, "div", floating=True)
+
+
+@register(dunders=("__add__",))
+def add(input: Tensor | float, other: Tensor | float, *, alpha: float = 1) -> Tensor:
+    """input + alpha * other, broadcasting."""
+    return _add(input, other if alpha == 1 else other * alpha)
+
+
+@register(dunders=("__sub__",), aliases=("subtract",))
+def sub(input: Tensor | float, other: Tensor | float, *, alpha: float = 1) -> Tensor:
+    """input - alpha * other, broadcasting."""
+    return _sub(input, other if alpha == 1 else other * alpha)
+
+
+@register(dunders=("__mul__",), aliases=("multiply",))
+def mul(input: Tensor | float, other: Tensor | float) -> Tensor:
+    """input * other, broadcasting."""
+    return _mul(input, other)
+
+
+@register(dunders=("__truediv__",), aliases=("divide", "true_divide"))
+def div(input: Tensor | float, other: Tensor | float) -> Tensor:
+    """input / other (true division: integer inputs give the default float dtype)."""
+    return _div(input, other)
+
+
+@register(dunders=("__pow__",))
+def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
+    """input ** exponent, elementwise; either side may be a Python number."""
+    a, b = binary_operands(input, exponent, "pow")
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    integer = (a if ta else b)._data.dtype.kind in "iub"  # operands share the result dtype now
+    if integer and np.any(data(b) < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    fn = Pow() if ta and tb else PowTensorScalar() if ta else PowScalarTensor()
+    try:
+        return fn(a, b)
+    except ValueError:
+        raise broadcast_error("pow", np.shape(data(a)), np.shape(data(b))) from None
+
+
+@register(dunders=("__neg__",), aliases=("negative",))
+def neg(input: Tensor) -> Tensor:
+    """-input."""
+    return Neg()(tensor_arg(input, "neg"))
+
+
+@register()
+def square(input: Tensor) -> Tensor:
+    """input ** 2 elementwise (integer and bool inputs give int64, as torch)."""
+    return pow(tensor_arg(input, "square"), 2)
+
+
+Tensor.__radd__ = _radd
+Tensor.__rsub__ = _rsub
+Tensor.__rmul__ = _rmul
+Tensor.__rtruediv__ = _rdiv
+Tensor.__rpow__ = lambda self, other: pow(other, self)
+Tensor.__pos__ = lambda self: self
+
+
+# --- selection: maximum/minimum, clamp, where -----------------------------------------------------
+
+
+class Maximum(Function):
+    """The larger gets gy; a tie splits it in halves (and NaN sends it to both), as torch."""
+
+    def forward(self, a, b):
+        return np.maximum(a, b)
+
+    def backward(self, gy, a, b):
+        return _select_grads(self, gy, data(a), data(b), np.less, np.greater)
+
+
+class Minimum(Function):
+    """The smaller gets gy; a tie splits it in halves (and NaN sends it to both), as torch."""
+
+    def forward(self, a, b):
+        return np.minimum(a, b)
+
+    def backward(self, gy, a, b):
+        return _select_grads(self, gy, data(a), data(b), np.greater, np.less)
+
+
+def _select_grads(fn: Function, gy, a, b, a_loses, b_loses):
+    """torch's rule: where(a == b, gy / 2, gy), zeroed where the operand loses."""
+    dtype = np.asarray(data(gy)).dtype
+    tie = a == b
+    ga, gb = fn.needs_input_grad
+    return (
+        gy * np.where(tie, 0.5, ~a_loses(a, b)).astype(dtype) if ga else None,
+        gy * np.where(tie, 0.5, ~b_loses(a, b)).astype(dtype) if gb else None,
+    )
+
+
+def _both_tensors(input: Any, other: Any, op: str) -> tuple[Tensor, Tensor]:
+    tensor_arg(input, op)
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"{op}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )
+    return binary_operands(input, other, op)
+
+
+@register()
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise max of two tensors (NaN propagates); ties share the gradient."""
+    a, b = _both_tensors(input, other, "maximum")
+    try:
+        return Maximum()(a, b)
+    except ValueError:
+        raise broadcast_error("maximum", a._data.shape, b._data.shape) from None
+
+
+@register()
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise min of two tensors (NaN propagates); ties share the gradient."""
+    a, b = _both_tensors(input, other, "minimum")
+    try:
+        return Minimum()(a, b)
+    except ValueError:
+        raise broadcast_error("minimum", a._data.shape, b._data.shape) from None
+
+
+class Clamp(Node):
+    """gy passes where min <= x <= max; tensor bounds get it where they bind, as torch."""
+
+    def __init__(self, tensor_bounds: bool) -> None:
+        self.node = "ClampBackward0" if tensor_bounds else "ClampBackward1"
+
+    def forward(self, x, lo, hi):
+        if lo is not None:
+            x = np.maximum(x, lo)
+        return x if hi is None else np.minimum(x, hi)
+
+    def backward(self, gy, x, lo, hi):
+        x, lo_, hi_ = data(x), data(lo), data(hi)
+        inside = True
+        if lo is not None:
+            inside = x >= lo_
+        if hi is not None:
+            inside = inside & (x <= hi_)
+        g_x, g_lo, g_hi = self.needs_input_grad
+        gx = Where.apply(inside, gy, 0.0) if g_x else None
+        g_lo = (
+            Where.apply((x < lo_) & (lo_ < hi_) if hi is not None else x < lo_, gy, 0.0)
+            if g_lo
+            else None
+        )
+        g_hi = (
+            Where.apply((x > hi_) | (hi_ < lo_) if lo is not None else x > hi_, gy, 0.0)
+            if g_hi
+            else None
+        )
+        return gx, g_lo, g_hi
+
+
+@register(aliases=("clip",))
+def clamp(
+    input: Tensor, min: Tensor | float | None = None, max: Tensor | float | None = None
+) -> Tensor:
+    """Limit input to [min, max] (either may be None); min > max gives max, as torch."""
+    x = tensor_arg(input, "clamp")
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
+    if tensor_bounds or x._data.dtype.kind != "f":
+        target = _dtype.result_type(*[v for v in (x, min, max) if v is not None])
+        x = cast(x, target)
+        min = cast(min, target) if isinstance(min, Tensor) else min
+        max = cast(max, target) if isinstance(max, Tensor) else max
+    try:
+        return Clamp(tensor_bounds)(x, min, max)
+    except ValueError:
+        shapes = [np.shape(data(v)) for v in (x, min, max) if isinstance(v, Tensor)]
+        raise broadcast_error("clamp", *shapes) from None
 
 
 class Where(Function):
@@ -100,218 +363,44 @@ class Where(Function):
         return np.where(cond, a, b)
 
     def backward(self, gy, cond, a, b):
-        zero = gy * 0
-        return None, Where.apply(cond, gy, zero), Where.apply(cond, zero, gy)
-
-
-def _binary(fn_cls: type[Function], op: str, floating: bool = False):
-    def apply(input: Any, other: Any) -> Tensor:
-        a, b = binary_operands(input, other, op, floating)
-        return fn_cls()(a, b)
-
-    def reflected(input: Any, other: Any) -> Tensor:
-        a, b = binary_operands(other, input, op, floating)
-        return fn_cls()(a, b)
-
-    return apply, reflected
-
-
-_add, _radd = _binary(Add, "add")
-_sub, _rsub = _binary(Sub, "sub")
-_mul, _rmul = _binary(Mul, "mul")
-_div, _rdiv = _binary(Div, "div", floating=True)
-_pow, _rpow = _binary(Pow, "pow")
-
-
-@register(dunders=("__add__",))
-def add(input: Tensor, other: Tensor | float, *, alpha: float = 1) -> Tensor:
-    """input + alpha * other, broadcasting."""
-    return _add(input, other if alpha == 1 else other * alpha)
-
-
-@register(dunders=("__sub__",), aliases=("subtract",))
-def sub(input: Tensor, other: Tensor | float, *, alpha: float = 1) -> Tensor:
-    """input - alpha * other, broadcasting."""
-    return _sub(input, other if alpha == 1 else other * alpha)
-
-
-@register(dunders=("__mul__",), aliases=("multiply",))
-def mul(input: Tensor, other: Tensor | float) -> Tensor:
-    """input * other, broadcasting."""
-    return _mul(input, other)
-
-
-@register(dunders=("__truediv__",), aliases=("divide", "true_divide"))
-def div(input: Tensor, other: Tensor | float) -> Tensor:
-    """input / other (true division: integer inputs give the default float dtype)."""
-    return _div(input, other)
-
-
-@register(dunders=("__pow__",))
-def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
-    """input ** exponent; either may be a tensor."""
-    return _pow(input, exponent)
-
-
-@register(dunders=("__neg__",), aliases=("negative",))
-def neg(input: Tensor) -> Tensor:
-    """-input."""
-    return Neg()(input)
-
-
-Tensor.__radd__ = _radd
-Tensor.__rsub__ = _rsub
-Tensor.__rmul__ = _rmul
-Tensor.__rtruediv__ = _rdiv
-Tensor.__rpow__ = _rpow
-Tensor.__pos__ = lambda self: self
-
-
-# --- unary math ------------------------------------------------------------------------------------
-
-
-class Exp(Function):
-    """exp'(x) = exp(x)"""
-
-    save_output = True
-
-    def forward(self, x):
-        with np.errstate(over="ignore"):
-            return np.exp(x)
-
-    def backward(self, gy, x):
-        return gy * self.saved_output(gy)
-
-
-class Log(Function):
-    """log'(x) = 1/x"""
-
-    def forward(self, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(x)
-
-    def backward(self, gy, x):
-        return gy / x
-
-
-class Sin(Function):
-    """sin'(x) = cos(x)"""
-
-    def forward(self, x):
-        return np.sin(x)
-
-    def backward(self, gy, x):
-        return gy * Cos.apply(x)
-
-
-class Cos(Function):
-    """cos'(x) = -sin(x)"""
-
-    def forward(self, x):
-        return np.cos(x)
-
-    def backward(self, gy, x):
-        return -gy * Sin.apply(x)
-
-
-class Tanh(Function):
-    """tanh'(x) = 1 - tanh(x)^2"""
-
-    save_output = True
-
-    def forward(self, x):
-        return np.tanh(x)
-
-    def backward(self, gy, x):
-        y = self.saved_output(gy)
-        return gy * (1 - y * y)
-
-
-class Sigmoid(Function):
-    """sigmoid'(x) = sigmoid(x) (1 - sigmoid(x))"""
-
-    save_output = True
-
-    def forward(self, x):
-        with np.errstate(over="ignore"):
-            return 1 / (1 + np.exp(-x))
-
-    def backward(self, gy, x):
-        y = self.saved_output(gy)
-        return gy * y * (1 - y)
-
-
-class Relu(Function):
-    """relu'(x) = 1 where x > 0, else 0"""
-
-    def forward(self, x):
-        return np.maximum(x, 0)
-
-    def backward(self, gy, x):
-        return gy * (x > 0)
-
-
-class Abs(Function):
-    """abs'(x) = sign(x) (0 at 0, as torch)"""
-
-    def forward(self, x):
-        return np.abs(x)
-
-    def backward(self, gy, x):
-        return gy * Sign.apply(x)
-
-
-class Sign(Function):
-    """sign'(x) = 0"""
-
-    def forward(self, x):
-        return np.sign(x)
-
-    def backward(self, gy, x):
-        return gy * 0
-
-
-def _unary(fn_cls: type[Function], name: str, doc: str, **reg: Any):
-    def op(input: Tensor) -> Tensor:
-        return fn_cls()(float_arg(input, name))
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return register(name, **reg)(op)
-
-
-exp = _unary(Exp, "exp", "e**input elementwise.")
-log = _unary(Log, "log", "Natural logarithm elementwise (-inf at 0, nan below).")
-sin = _unary(Sin, "sin", "Sine elementwise.")
-cos = _unary(Cos, "cos", "Cosine elementwise.")
-tanh = _unary(Tanh, "tanh", "Hyperbolic tangent elementwise.", functional=True)
-sigmoid = _unary(Sigmoid, "sigmoid", "1 / (1 + e**-input) elementwise.", functional=True)
-relu = _unary(Relu, "relu", "max(input, 0) elementwise.", functional=True)
-
-
-@register(dunders=("__abs__",), aliases=("absolute",))
-def abs(input: Tensor) -> Tensor:
-    """|input| elementwise."""
-    return Abs()(input)
-
-
-@register()
-def square(input: Tensor) -> Tensor:
-    """input ** 2 elementwise (integer inputs stay integer, as torch)."""
-    return _pow(input, 2)
-
-
-# --- comparisons: bool results, outside the graph ---------------------------------------------------
-
-
-def _compare(ufunc: np.ufunc, name: str, dunder: str) -> None:
-    def op(input: Any, other: Any) -> Tensor:
-        a, b = binary_operands(input, other, name)
-        return Compare(ufunc)(a, b)
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise {name} as a bool tensor."
-    register(name, dunders=(dunder,))(op)
+        _, ga, gb = self.needs_input_grad
+        cond = data(cond)
+        return (
+            None,
+            Where.apply(cond, gy, 0.0) if ga else None,
+            Where.apply(cond, 0.0, gy) if gb else None,
+        )
+
+
+def _where_method(self: Tensor, condition: Tensor, other: Tensor | float) -> Tensor:
+    """x.where(condition, other) == where(condition, x, other)"""
+    return where(condition, self, other)
+
+
+@register(method=_where_method)
+def where(
+    condition: Tensor, input: Tensor | float | None = None, other: Tensor | float | None = None
+) -> Tensor | tuple[Tensor, ...]:
+    """input where condition holds, other elsewhere (broadcasting); where(c) is c.nonzero()."""
+    cond = tensor_arg(condition, "where", "condition")
+    if input is None and other is None:
+        from .._tensor import _make
+
+        return tuple(_make(i) for i in np.nonzero(cond._data))
+    if cond._data.dtype != np.bool_:
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor "
+            f"with dtype {torch_dtype_name(cond)}"
+        )
+    a, b = binary_operands(input, other, "where")
+    try:
+        return Where()(cond, a, b)
+    except ValueError:
+        shapes = [cond._data.shape] + [np.shape(data(v)) for v in (a, b)]
+        raise broadcast_error("where", *shapes) from None
+
+
+# --- comparisons: bool results, outside the graph -------------------------------------------------
 
 
 class Compare(Function):
@@ -324,12 +413,25 @@ class Compare(Function):
         return self.ufunc(a, b)
 
 
-for _uf, _name, _dunder in (
-    (np.equal, "eq", "__eq__"),
-    (np.not_equal, "ne", "__ne__"),
-    (np.less, "lt", "__lt__"),
-    (np.less_equal, "le", "__le__"),
-    (np.greater, "gt", "__gt__"),
-    (np.greater_equal, "ge", "__ge__"),
+def _compare(ufunc: np.ufunc, name: str, dunder: str, aliases: tuple[str, ...]) -> None:
+    def op(input: Any, other: Any) -> Tensor:
+        a, b = binary_operands(input, other, name)
+        try:
+            return Compare(ufunc)(a, b)
+        except ValueError:
+            raise broadcast_error(name, np.shape(data(a)), np.shape(data(b))) from None
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name} as a bool tensor."
+    register(name, dunders=(dunder,), aliases=aliases)(op)
+
+
+for _uf, _name, _dunder, _aliases in (
+    (np.equal, "eq", "__eq__", ()),
+    (np.not_equal, "ne", "__ne__", ("not_equal",)),
+    (np.less, "lt", "__lt__", ("less",)),
+    (np.less_equal, "le", "__le__", ("less_equal",)),
+    (np.greater, "gt", "__gt__", ("greater",)),
+    (np.greater_equal, "ge", "__ge__", ("greater_equal",)),
 ):
-    _compare(_uf, _name, _dunder)
+    _compare(_uf, _name, _dunder, _aliases)

@@ -1,27 +1,25 @@
-"""Shape ops: views and copies whose backward moves the gradient back into the input's layout."""
+"""Shape ops: views whose backward moves the gradient back into the input's layout."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .. import _dtype
 from .._engine import sum_to_array
 from .._function import Function
-from .._tensor import Tensor, _make, _wrap_dim
+from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import shape_arg, tensor_arg
+from ._util import Node, dims, shape_arg, tensor_arg
 
 
-class Reshape(Function):
-    """reshape: the gradient is reshaped back."""
+class Reshape(Node):
+    """reshape: the gradient is reshaped back. `node` is torch's name for the view it stands for."""
 
-    def __init__(self, shape: tuple[int, ...]) -> None:
-        self.shape = shape
-
-    def name(self) -> str:
-        return "ViewBackward0"
+    def __init__(self, shape: tuple[int, ...], node: str = "ViewBackward0") -> None:
+        self.shape, self.node = shape, node
 
     def forward(self, x):
         return np.reshape(x, self.shape)
@@ -43,27 +41,26 @@ class Expand(Function):
         return SumToSize.apply(gy, shape=np.shape(x))
 
 
-class SumToSize(Function):
+class SumToSize(Node):
     """sum a broadcast array back to `shape` (the adjoint of expand)."""
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
 
-    def name(self) -> str:
-        return "SumBackward1"
-
     def forward(self, x):
+        # torch sums with keepdim, then views the leading dimensions away
+        self.node = "ViewBackward0" if np.ndim(x) > len(self.shape) else "SumBackward1"
         return sum_to_array(x, self.shape)
 
     def backward(self, gy, x):
         return Expand.apply(gy, shape=np.shape(x))
 
 
-class Transpose(Function):
+class Transpose(Node):
     """swap two axes: the gradient swaps them back."""
 
-    def __init__(self, dim0: int, dim1: int) -> None:
-        self.dim0, self.dim1 = dim0, dim1
+    def __init__(self, dim0: int, dim1: int, node: str = "TransposeBackward0") -> None:
+        self.dim0, self.dim1, self.node = dim0, dim1, node
 
     def forward(self, x):
         return np.swapaxes(x, self.dim0, self.dim1)
@@ -85,53 +82,80 @@ class Permute(Function):
         return Permute.apply(gy, dims=tuple(np.argsort(self.dims)))
 
 
-class Clone(Function):
-    """a copy: the gradient passes through."""
-
-    def forward(self, x):
-        return np.array(x, copy=True)
-
-    def backward(self, gy, x):
-        return gy
-
-
-class ToCopy(Function):
-    """a dtype conversion: the gradient is converted back."""
-
-    def __init__(self, np_dtype: np.dtype) -> None:
-        self.np_dtype = np_dtype
-
-    def forward(self, x):
-        return np.asarray(x, dtype=self.np_dtype)
-
-    def backward(self, gy, x):
-        return ToCopy.apply(gy, np_dtype=np.asarray(x).dtype)
-
-
-def _infer_shape(shape: tuple[int, ...], numel: int, op: str, current: tuple[int, ...]) -> tuple:
+def _infer_shape(shape: tuple[int, ...], numel: int, current: tuple[int, ...]) -> tuple:
     """Resolve one -1 and check the element count, with torch's error."""
+    if -1 not in shape:
+        if math.prod(shape) != numel or min(shape, default=0) < 0:
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {numel} "
+                f"(input shape {list(current)})"
+            )
+        return shape
     if shape.count(-1) > 1:
-        raise RuntimeError(f"{op}: only one dimension can be inferred")
-    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
-    if -1 in shape:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel} "
-                           f"(input shape {list(current)})")
-    return shape
+        raise RuntimeError("only one dimension can be inferred")
+    known = math.prod(s for s in shape if s != -1)
+    if known == 0 or numel % known:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(numel // known if s == -1 else s for s in shape)
 
 
-@register(aliases=("view",))
+@register()
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """The same elements in a new shape (one dim may be -1)."""
     x = tensor_arg(input, "reshape")
-    target = _infer_shape(shape_arg(shape), x._data.size, "reshape", x._data.shape)
+    target = _infer_shape(shape_arg(shape), x._data.size, x._data.shape)
+    return Reshape(target)(x)
+
+
+@register(top=False)
+def view(input: Tensor, *shape: Any) -> Tensor:
+    """The same elements in a new shape (every tensor here is contiguous, so always allowed)."""
+    x = tensor_arg(input, "view")
+    target = _infer_shape(shape_arg(shape), x._data.size, x._data.shape)
     return Reshape(target)(x)
 
 
 @register()
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dimensions start_dim..end_dim into one (a 0-d tensor becomes 1-d)."""
+    x = tensor_arg(input, "flatten")
+    shape = x._data.shape
+    if not shape:
+        return Reshape((1,))(x)
+    start = _wrap_dim(start_dim, len(shape), "flatten")
+    end = _wrap_dim(end_dim, len(shape), "flatten")
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return x
+    target = shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :]
+    return Reshape(target)(x)
+
+
+@register()
+def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
+    """Drop dimensions of size 1 (all, or those in `dim` that are 1)."""
+    x = tensor_arg(input, "squeeze")
+    shape = x._data.shape
+    axes = dims(dim, len(shape), "squeeze")
+    if axes is None:
+        node, drop = "SqueezeBackward0", {i for i, n in enumerate(shape) if n == 1}
+    else:
+        node = "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
+        drop = {i for i in axes if shape and shape[i] == 1}
+    return Reshape(tuple(n for i, n in enumerate(shape) if i not in drop), node)(x)
+
+
+@register()
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """Insert a dimension of size 1 at `dim` (which may be ndim, or negative)."""
+    x = tensor_arg(input, "unsqueeze")
+    shape = x._data.shape
+    d = _wrap_dim(dim, len(shape) + 1, "unsqueeze")
+    return Reshape(shape[:d] + (1,) + shape[d:], "UnsqueezeBackward0")(x)
+
+
+@register(aliases=("swapaxes", "swapdims"))
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap dimensions dim0 and dim1."""
     x = tensor_arg(input, "transpose")
@@ -143,11 +167,16 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """Reorder the dimensions."""
     x = tensor_arg(input, "permute")
-    order = tuple(_wrap_dim(d, x._data.ndim, "permute") for d in shape_arg(dims))
-    if sorted(order) != list(range(x._data.ndim)):
-        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
-                           f"not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {x._data.ndim} is not equal to len(dims) = {len(order)}")
+    order = shape_arg(dims)
+    if len(order) != x._data.ndim:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does "
+            f"not match the length of the desired ordering of dimensions i.e. "
+            f"input.dim() = {x._data.ndim} is not equal to len(dims) = {len(order)}"
+        )
+    order = tuple(_wrap_dim(d, x._data.ndim, "permute") for d in order)
+    if len(set(order)) != len(order):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return Permute(order)(x)
 
 
@@ -156,27 +185,69 @@ def t(input: Tensor) -> Tensor:
     """Transpose a tensor of at most 2 dimensions."""
     x = tensor_arg(input, "t")
     if x._data.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
-                           f"{x._data.ndim}D; use transpose(dim0, dim1) or mT")
-    return Transpose(0, 1)(x) if x._data.ndim == 2 else x
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, but self is "
+            f"{x._data.ndim}D; use transpose(dim0, dim1) or mT"
+        )
+    return Transpose(0, 1, "TBackward0")(x) if x._data.ndim == 2 else x
+
+
+@register("T", top=False, prop=True)
+def _t_property(input: Tensor) -> Tensor:
+    """The tensor with its dimensions reversed."""
+    return Permute(tuple(range(input._data.ndim))[::-1])(input)
+
+
+@register("mT", top=False, prop=True)
+def _mt_property(input: Tensor) -> Tensor:
+    """The last two dimensions swapped."""
+    if input._data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. "
+            f"Got {input._data.ndim}-D tensor."
+        )
+    return transpose(input, -2, -1)
+
+
+def _expand_shape(shape: tuple[int, ...], sizes: tuple[int, ...], op: str) -> tuple[int, ...]:
+    """The target of expand/broadcast_to (-1 keeps a dimension), with torch's errors."""
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(
+            f"{op}: the number of sizes provided ({len(sizes)}) must be greater "
+            f"or equal to the number of dimensions in the tensor ({len(shape)})"
+        )
+    target = tuple(shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
+    for i, n in enumerate(shape):
+        if n != 1 and n != target[i + lead]:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[i + lead]}) must match "
+                f"the existing size ({n}) at non-singleton dimension {i + lead}.  "
+                f"Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
+            )
+    return target
 
 
 @register(top=False)
 def expand(input: Tensor, *sizes: Any) -> Tensor:
     """Broadcast to a larger shape (-1 keeps a dimension)."""
     x = tensor_arg(input, "expand")
-    sizes = shape_arg(sizes)
-    lead = len(sizes) - x._data.ndim
-    if lead < 0:
-        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater "
-                           f"or equal to the number of dimensions in the tensor ({x._data.ndim})")
-    target = tuple(x._data.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-    for i, n in enumerate(x._data.shape):
-        if n != 1 and n != target[i + lead]:
-            raise RuntimeError(f"The expanded size of the tensor ({target[i + lead]}) must match "
-                               f"the existing size ({n}) at non-singleton dimension {i + lead}. "
-                               f"Target sizes: {list(sizes)}. Tensor sizes: {list(x._data.shape)}")
-    return Expand(target)(x)
+    return Expand(_expand_shape(x._data.shape, shape_arg(sizes), "expand"))(x)
+
+
+@register(top=False)
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """Broadcast to other's shape."""
+    x = tensor_arg(input, "expand_as")
+    shape = tensor_arg(other, "expand_as", "other")._data.shape
+    return Expand(_expand_shape(x._data.shape, shape, "expand_as"))(x)
+
+
+@register()
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    """Broadcast to `size` (-1 keeps a dimension)."""
+    x = tensor_arg(input, "broadcast_to")
+    return Expand(_expand_shape(x._data.shape, shape_arg((size,)), "broadcast_to"))(x)
 
 
 @register(top=False)
@@ -184,59 +255,3 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
     """Sum broadcast dimensions away until the tensor has `size`."""
     x = tensor_arg(input, "sum_to_size")
     return SumToSize(shape_arg(size))(x)
-
-
-@register()
-def clone(input: Tensor) -> Tensor:
-    """A copy that stays in the graph."""
-    return Clone()(tensor_arg(input, "clone"))
-
-
-@register(top=False)
-def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: Any) -> Tensor:
-    """Convert to a dtype (device arguments are accepted and ignored: everything is on the CPU)."""
-    for a in args:
-        if isinstance(a, _dtype.dtype):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype = a.dtype
-    if dtype is None or input._data.dtype == dtype.np:
-        return input
-    if input._requires_grad and not dtype.is_floating_point:
-        return _make(np.asarray(input._data, dtype=dtype.np))
-    return ToCopy(dtype.np)(input)
-
-
-@register("double", top=False)
-def to_double(input: Tensor) -> Tensor:
-    """As float64."""
-    return to(input, _dtype.float64)
-
-
-@register("float", top=False)
-def to_float(input: Tensor) -> Tensor:
-    """As float32."""
-    return to(input, _dtype.float32)
-
-
-@register("long", top=False)
-def to_long(input: Tensor) -> Tensor:
-    """As int64."""
-    return to(input, _dtype.int64)
-
-
-@register("bool", top=False)
-def to_bool(input: Tensor) -> Tensor:
-    """As bool."""
-    return to(input, _dtype.bool_)
-
-
-@register(top=False)
-def type_as(input: Tensor, other: Tensor) -> Tensor:
-    return to(input, other.dtype)
-
-
-Tensor.T = property(lambda self: Permute(tuple(range(self._data.ndim))[::-1])(self),
-                    doc="The tensor with its dimensions reversed.")
-Tensor.mT = property(lambda self: transpose(self, -2, -1),
-                     doc="The last two dimensions swapped.")

@@ -1,0 +1,94 @@
+"""Copies and dtype conversions: the gradient passes through, converted back to the input's
+dtype."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._function import Function
+from .._tensor import Tensor, _make
+from ._registry import register
+from ._util import tensor_arg
+
+
+class Clone(Function):
+    """a copy: the gradient passes through."""
+
+    def forward(self, x):
+        return np.array(x, copy=True)
+
+    def backward(self, gy, x):
+        return gy
+
+
+class ToCopy(Function):
+    """a dtype conversion: the gradient is converted back."""
+
+    def __init__(self, np_dtype: np.dtype) -> None:
+        self.np_dtype = np_dtype
+
+    def forward(self, x):
+        return np.asarray(x, dtype=self.np_dtype)
+
+    def backward(self, gy, x):
+        return ToCopy.apply(gy, np_dtype=np.asarray(x).dtype)
+
+
+@register()
+def clone(input: Tensor) -> Tensor:
+    """A copy that stays in the graph."""
+    return Clone()(tensor_arg(input, "clone"))
+
+
+@register(top=False)
+def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: Any) -> Tensor:
+    """Convert to a dtype (device arguments are accepted and ignored: everything is on the CPU)."""
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+    if dtype is None or input._data.dtype == dtype.np:
+        return input
+    if input._requires_grad and not dtype.is_floating_point:
+        return _make(np.asarray(input._data, dtype=dtype.np))
+    return ToCopy(dtype.np)(input)
+
+
+@register("double", top=False)
+def to_double(input: Tensor) -> Tensor:
+    """As float64."""
+    return to(input, _dtype.float64)
+
+
+@register("float", top=False)
+def to_float(input: Tensor) -> Tensor:
+    """As float32."""
+    return to(input, _dtype.float32)
+
+
+@register("long", top=False)
+def to_long(input: Tensor) -> Tensor:
+    """As int64."""
+    return to(input, _dtype.int64)
+
+
+@register("int", top=False)
+def to_int(input: Tensor) -> Tensor:
+    """As int32."""
+    return to(input, _dtype.int32)
+
+
+@register("bool", top=False)
+def to_bool(input: Tensor) -> Tensor:
+    """As bool."""
+    return to(input, _dtype.bool_)
+
+
+@register(top=False)
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    """As other's dtype."""
+    return to(input, other.dtype)

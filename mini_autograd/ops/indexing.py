@@ -1,0 +1,215 @@
+"""Indexing: `x[key]` and gather, whose gradients scatter-add back (repeated indices accumulate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._function import Function
+from .._tensor import Tensor, _wrap_dim
+from ._registry import register
+from ._util import Node, tensor_arg
+from .elementwise import Where
+
+
+class Index(Node):
+    """y = x[key]: the gradient is scattered back into zeros of x's shape (adding repeats)."""
+
+    def __init__(self, key: Any, node: str = "IndexBackward0") -> None:
+        self.key, self.node = key, node
+
+    def forward(self, x):
+        return x[self.key]
+
+    def backward(self, gy, x):
+        return IndexPut.apply(gy, key=self.key, shape=np.shape(x))
+
+
+class IndexPut(Function):
+    """zeros(shape) with gy added at key: the adjoint of indexing, whose gradient indexes again."""
+
+    def __init__(self, key: Any, shape: tuple[int, ...]) -> None:
+        self.key, self.shape = key, shape
+
+    def forward(self, gy):
+        gx = np.zeros(self.shape, dtype=np.asarray(gy).dtype)
+        if _is_basic(self.key):
+            gx[self.key] = gy  # a basic index never repeats an element
+        else:
+            np.add.at(gx, self.key, gy)
+        return gx
+
+    def backward(self, ggx, gy):
+        return Index.apply(ggx, key=self.key)
+
+
+class Gather(Function):
+    """y = take_along_axis(x, index, dim): the gradient scatter-adds back along dim."""
+
+    def __init__(self, dim: int, index: np.ndarray) -> None:
+        self.dim, self.index = dim, index
+
+    def forward(self, x):
+        return np.take_along_axis(x, self.index, axis=self.dim)
+
+    def backward(self, gy, x):
+        return ScatterAdd.apply(gy, dim=self.dim, index=self.index, shape=np.shape(x))
+
+
+class ScatterAdd(Function):
+    """zeros(shape) with gy added along dim at index: the adjoint of gather."""
+
+    def __init__(self, dim: int, index: np.ndarray, shape: tuple[int, ...]) -> None:
+        self.dim, self.index, self.shape = dim, index, shape
+
+    def forward(self, gy):
+        gx = np.zeros(self.shape, dtype=np.asarray(gy).dtype)
+        if self.index.shape[self.dim] == 1:  # one index per slice (max, nll_loss): no repeats
+            np.put_along_axis(gx, self.index, gy, axis=self.dim)
+        else:
+            full = list(np.indices(self.index.shape, sparse=True))
+            full[self.dim] = self.index
+            np.add.at(gx, tuple(full), gy)
+        return gx
+
+    def backward(self, ggx, gy):
+        return Gather.apply(ggx, dim=self.dim, index=self.index)
+
+
+def _is_basic(key: tuple) -> bool:
+    return all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key)
+
+
+def _normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
+    """torch's index key as a numpy key, plus the name of the node torch would record."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    out: list[Any] = []
+    node = "AliasBackward0"
+    advanced = False
+    for k in key:
+        if isinstance(k, Tensor):
+            k = k._data
+            if k.dtype.kind not in "iub":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if k.ndim == 0 and k.dtype.kind in "iu":
+                k, node = int(k), "SelectBackward0"
+            else:
+                advanced = True
+        elif isinstance(k, list | np.ndarray):
+            k = np.asarray(k)
+            if k.dtype.kind not in "iub" and k.size:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if not k.size:
+                k = k.astype(np.int64)
+            advanced = True
+        elif isinstance(k, bool):
+            advanced = True
+        elif isinstance(k, int | np.integer):
+            k, node = int(k), "SelectBackward0"
+        elif isinstance(k, slice):
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+            node = "SliceBackward0"
+        elif k is None:
+            node = "UnsqueezeBackward0"
+        elif k is not Ellipsis:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or "
+                f"byte Variables are valid indices (got {type(k).__name__})"
+            )
+        out.append(k)
+    return tuple(out), "IndexBackward0" if advanced else node
+
+
+@register("__getitem__", top=False)
+def getitem(input: Tensor, key: Any) -> Tensor:
+    """x[key] with ints, slices (positive steps), None, ..., integer tensors/lists, bool masks."""
+    np_key, node = _normalize_key(key, input._data.shape)
+    try:
+        return Index(np_key, node)(input)
+    except IndexError as err:
+        msg = str(err).replace("axis", "dimension")
+        raise IndexError(f"{msg} (indexing a tensor of shape {list(input._data.shape)})") from None
+
+
+@register()
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """out[i][j] = input[index[i][j]][j] (for dim=0): pick along `dim` by an int64 index."""
+    x = tensor_arg(input, "gather")
+    idx = tensor_arg(index, "gather", "index")._data
+    shape = x._data.shape
+    if idx.dtype != np.int64:
+        raise RuntimeError("gather(): Expected dtype int64 for index")
+    if idx.ndim != len(shape) and not (idx.ndim <= 1 and len(shape) <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    d = _wrap_dim(dim, len(shape), "gather")
+    for i, (n, m) in enumerate(zip(idx.shape, shape, strict=False)):
+        if i != d and n > m:
+            raise RuntimeError(
+                f"Size does not match at dimension {i} expected index "
+                f"{list(idx.shape)} to be no larger than self {list(shape)} apart "
+                f"from dimension {d}"
+            )
+    size = shape[d] if shape else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= size):
+        bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+    if not shape:
+        return Index((), "GatherBackward0")(x)
+    key = list(np.indices(idx.shape, sparse=True))
+    key[d] = idx
+    return Index(tuple(key), "GatherBackward0")(x)
+
+
+class Embedding(Index):
+    """weight[input]: rows scatter-add back, except the padding row, which never gets a gradient."""
+
+    def __init__(self, key: Any, padding_idx: int | None) -> None:
+        super().__init__(key, "EmbeddingBackward0")
+        self.padding_idx = padding_idx
+
+    def backward(self, gy, weight):
+        gw = IndexPut.apply(gy, key=self.key, shape=np.shape(weight))
+        if self.padding_idx is None:
+            return gw
+        rows = np.zeros((np.shape(weight)[0], 1), dtype=bool)
+        rows[self.padding_idx] = True
+        return Where.apply(rows, 0.0, gw)
+
+
+@register(top=False, method=False, functional=True)
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """Rows of `weight` picked by the integer tensor `input` (shape input.shape + (dim,))."""
+    idx = tensor_arg(input, "embedding")._data
+    w = tensor_arg(weight, "embedding", "weight")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"Expected tensor for argument #1 'indices' to have one of the "
+            f"following scalar types: Long, Int; but got {input.dtype} instead "
+            "(while checking arguments for embedding)"
+        )
+    if w._data.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError(
+            "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
+        )
+    n = w._data.shape[0]
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(
+            f"index out of range in self (embedding of {n} rows, got index "
+            f"{int(idx.max()) if idx.max() >= n else int(idx.min())})"
+        )
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += n
+    return Embedding((idx,), padding_idx)(w)
