@@ -14,7 +14,7 @@ from .. import _creation, _dtype
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import data, quiet, tensor_arg
+from ._util import data, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Mul, Where
 from .reduction import Sum
 from .unary import Erf, Exp, Sigmoid, Tanh, _sigmoid, erf_array
@@ -186,7 +186,7 @@ def _softmax_input(
         x = x.to(dtype)
     if x._data.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"{op}_lastdim_kernel_impl\" not implemented for '{x.dtype.name.capitalize()}'"
+            f"\"{op}_lastdim_kernel_impl\" not implemented for '{torch_dtype_name(x)}'"
         )
     ndim = x._data.ndim
     if dim is None:

@@ -140,8 +140,8 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     x = tensor_arg(input, "gather")
     idx = tensor_arg(index, "gather", "index")._data
     shape = x._data.shape
-    if idx.dtype != np.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if idx.ndim != len(shape) and not (idx.ndim <= 1 and len(shape) <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     d = _wrap_dim(dim, len(shape), "gather")

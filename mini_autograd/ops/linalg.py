@@ -8,7 +8,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._registry import register
-from ._util import Node, broadcast_error, tensor_arg
+from ._util import Node, broadcast_error, tensor_arg, torch_dtype_name
 from .elementwise import Mul
 from .shape import Reshape, SumToSize, Transpose, _expand_shape
 
@@ -183,7 +183,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found "
-            f"{a.dtype.name.capitalize()} and {b.dtype.name.capitalize()}"
+            f"{torch_dtype_name(a)} and {torch_dtype_name(b)}"
         )
     return MatMul("DotBackward0")(a, b)
 

@@ -85,7 +85,7 @@ def _check_nonempty(x: Tensor, axes: tuple[int, ...] | None, op: str) -> None:
     shape = x._data.shape
     if axes is None:
         if x._data.size == 0:
-            raise RuntimeError(
+            raise (IndexError if op.startswith("arg") else RuntimeError)(
                 f"{op}(): Expected reduction dim to be specified for "
                 f"input.numel() == 0. Specify the reduction dim with the 'dim' "
                 f"argument."

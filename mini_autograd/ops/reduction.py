@@ -16,7 +16,7 @@ from .. import _dtype
 from .._function import Function
 from .._tensor import Tensor
 from ._registry import register
-from ._util import Node, data, dims, quiet, silent, tensor_arg
+from ._util import Node, data, dims, quiet, silent, tensor_arg, torch_dtype_name
 from .elementwise import Div, PowTensorScalar, Where
 from .shape import Expand, Reshape
 from .unary import Abs, Exp, Sign
@@ -293,7 +293,7 @@ def mean(
     if x._data.dtype.kind != "f":
         raise RuntimeError(
             f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {x.dtype.name.capitalize()}; use x.float().mean() or pass "
+            f"or complex dtype. Got: {torch_dtype_name(x)}; use x.float().mean() or pass "
             "dtype="
         )
     node = "MeanBackward0" if dim is None else "MeanBackward1"
@@ -384,7 +384,7 @@ def norm(
     if x._data.dtype.kind != "f":
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as "
-            f"input. Got {x.dtype.name.capitalize()}"
+            f"input. Got {torch_dtype_name(x)}"
         )
     if p is None or p == "fro":
         p = 2.0
