@@ -97,7 +97,11 @@ def run_backward(
                 x = inputs[0]
                 gx = fn.backward(gy, x if create_graph else x._data)
                 if gx is not None:
-                    deliver(x, _conform(gx, x, fn, 0))
+                    d = x._data  # the usual gradient matches its input: two compares, no call
+                    if gx.__class__ is not d.__class__ or gx.dtype is not d.dtype or (
+                            gx.shape != d.shape):
+                        gx = _conform(gx, x, fn, 0)
+                    deliver(x, gx)
             else:
                 if create_graph:
                     gxs = fn.backward(gy, *inputs)
@@ -108,7 +112,7 @@ def run_backward(
                     raise RuntimeError(f"function {fn.name()} returned an incorrect number of "
                                        f"gradients (expected {len(inputs)}, got {len(gxs)})")
                 needs = fn.needs_input_grad
-                for i, (x, gx) in enumerate(zip(inputs, gxs, strict=True)):
+                for i, (x, gx) in enumerate(zip(inputs, gxs, strict=False)):  # lengths checked
                     if needs[i] and gx is not None:
                         deliver(x, _conform(gx, x, fn, i))
             if not retain_graph:

@@ -68,10 +68,18 @@ class Function:
 
         self.inputs = inputs
         self.needs_input_grad = need
+        # one more than the newest input's function: the engine runs consumers before producers
         gen = 0
-        for x, x_needs in zip(inputs, need, strict=True):
-            if x_needs and x.grad_fn is not None and x.grad_fn.generation >= gen:
-                gen = x.grad_fn.generation + 1
+        if need is _ONE_NEEDS:
+            fn = inputs[0].grad_fn
+            if fn is not None:
+                gen = fn.generation + 1
+        else:
+            for x, x_needs in zip(inputs, need, strict=False):  # same length by construction
+                if x_needs:
+                    fn = x.grad_fn
+                    if fn is not None and fn.generation >= gen:
+                        gen = fn.generation + 1
         self.generation = gen
         if self.save_output:
             self._y = ys
