@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+import torch
 from opinfo import (
     case,
     check_against_torch,
@@ -26,6 +28,8 @@ from opinfo import (
     unique_ids,
     values,
 )
+
+import mini_autograd as ma
 
 pytestmark = [
     pytest.mark.filterwarnings("error::RuntimeWarning"),  # numpy noise torch would not make
@@ -426,6 +430,48 @@ CASES = [
         x, t, reduction="none"), values([-1000.0, -50.0, 0.0, 50.0, 1000.0]),
          values([1.0, 0.0, 0.5, 1.0, 0.0], grad=False), label="large-logits"),
 ]
+
+# Shape-agnostic ops once more on a 0-d tensor, an empty one and a broadcast-ready 3-D one.
+SHAPES = [(), (0, 3), (2, 1, 3)]
+POINTWISE = [  # (op, call, domain of the input)
+    ("exp", lambda T, a: a.exp(), randn), ("expm1", lambda T, a: a.expm1(), randn),
+    ("log", lambda T, a: a.log(), lambda *s: uniform(0.5, 2, *s)),
+    ("log1p", lambda T, a: a.log1p(), lambda *s: uniform(-0.5, 2, *s)),
+    ("log2", lambda T, a: a.log2(), lambda *s: uniform(0.5, 2, *s)),
+    ("sqrt", lambda T, a: a.sqrt(), lambda *s: uniform(0.5, 2, *s)),
+    ("rsqrt", lambda T, a: a.rsqrt(), lambda *s: uniform(0.5, 2, *s)),
+    ("reciprocal", lambda T, a: a.reciprocal(), lambda *s: uniform(0.5, 2, *s)),
+    ("abs", lambda T, a: a.abs(), randn), ("sign", lambda T, a: a.sign(), randn),
+    ("neg", lambda T, a: -a, randn), ("square", lambda T, a: a.square(), randn),
+    ("sin", lambda T, a: a.sin(), randn), ("cos", lambda T, a: a.cos(), randn),
+    ("tan", lambda T, a: a.tan(), lambda *s: uniform(-1, 1, *s)),
+    ("tanh", lambda T, a: a.tanh(), randn), ("sigmoid", lambda T, a: a.sigmoid(), randn),
+    ("relu", lambda T, a: a.relu(), randn), ("erf", lambda T, a: a.erf(), randn),
+    ("pow", lambda T, a: a**3, randn), ("clamp", lambda T, a: a.clamp(-0.5, 0.5), randn),
+    ("leaky_relu", lambda T, a: F(T).leaky_relu(a), randn),
+    ("elu", lambda T, a: F(T).elu(a), randn),
+    ("gelu", lambda T, a: F(T).gelu(a), randn), ("silu", lambda T, a: F(T).silu(a), randn),
+    ("softplus", lambda T, a: F(T).softplus(a), randn),
+    ("softmax", lambda T, a: a.softmax(-1), randn),
+    ("log_softmax", lambda T, a: a.log_softmax(-1), randn),
+    ("sum", lambda T, a: a.sum(), randn), ("mean", lambda T, a: a.mean(-1), randn),
+    ("prod", lambda T, a: a.prod(-1), randn), ("logsumexp", lambda T, a: a.logsumexp(-1), randn),
+    ("norm", lambda T, a: a.norm(dim=-1), randn),
+    ("var", lambda T, a: a.var(-1, correction=0), randn),
+    ("flatten", lambda T, a: a.flatten(), randn), ("unsqueeze", lambda T, a: a.unsqueeze(0), randn),
+    ("reshape", lambda T, a: a.reshape(-1), randn), ("clone", lambda T, a: a.clone(), randn),
+]
+BINARY = [  # (op, call): broadcast against a (3,) tensor
+    ("add", lambda T, a, b: a + b), ("sub", lambda T, a, b: a - b), ("mul", lambda T, a, b: a * b),
+    ("div", lambda T, a, b: a / (b.abs() + 1)), ("maximum", lambda T, a, b: T.maximum(a, b)),
+    ("minimum", lambda T, a, b: T.minimum(a, b)), ("mse_loss", lambda T, a, b: F(T).mse_loss(
+        a, b.expand_as(a))), ("huber_loss", lambda T, a, b: F(T).huber_loss(a, b.expand_as(a))),
+]
+CASES += [case(op, call, domain(*shape), label=f"shape{list(shape)}")
+          for shape in SHAPES for op, call, domain in POINTWISE]
+CASES += [case(op, call, randn(*shape), randn(3), label=f"shape{list(shape)}",
+               gradcheck=not (op.endswith("loss") and 0 in shape))  # mean of nothing: nan
+          for shape in SHAPES[1:] for op, call in BINARY]
 # fmt: on
 
 IDS = unique_ids(CASES)
@@ -443,3 +489,18 @@ def test_against_torch(c, dtype):
 @pytest.mark.parametrize("c", [c for _, c in GRADCHECK], ids=[i for i, _ in GRADCHECK])
 def test_gradcheck(c):
     check_gradients(c)
+
+
+def test_dropout_zeroes_and_scales_when_training():
+    x = ma.ones(200, 50, dtype=ma.float64, requires_grad=True)
+    ma.manual_seed(0)
+    y = F(ma).dropout(x, p=0.3)
+    values = np.unique(y.detach().numpy())
+    np.testing.assert_allclose(values, [0.0, 1 / 0.7])
+    assert abs((y.detach().numpy() == 0).mean() - 0.3) < 0.02
+    y.backward(ma.ones_like(y))
+    np.testing.assert_array_equal(x.grad.numpy(), y.detach().numpy())  # d y / d x = mask / 0.7
+    assert y.grad_fn.name() == F(torch).dropout(torch.ones(2, requires_grad=True)).grad_fn.name()
+    ma.manual_seed(0)
+    np.testing.assert_array_equal(F(ma).dropout(x, p=0.3).detach().numpy(), y.detach().numpy())
+    assert F(ma).dropout(x, 0.3, training=False) is x

@@ -111,8 +111,7 @@ class Softmax(Function):
         self.dim = dim  # None: a 0-d input
 
     def forward(self, x):
-        e = quiet(np.exp, x - np.amax(x, axis=self.dim, keepdims=True, initial=-np.inf))
-        return quiet(np.divide, e, np.sum(e, axis=self.dim, keepdims=True))
+        return quiet(_softmax, x, self.dim)
 
     def backward(self, gy, x):
         y = self.saved_output(gy)
@@ -128,8 +127,7 @@ class LogSoftmax(Function):
         self.dim = dim  # None: a 0-d input
 
     def forward(self, x):
-        shifted = x - np.amax(x, axis=self.dim, keepdims=True, initial=-np.inf)
-        return shifted - quiet(_log_sum_exp, shifted, self.dim)
+        return quiet(_log_softmax, x, self.dim)
 
     def backward(self, gy, x):
         total = Sum.apply(gy, axes=_axes(self.dim), keepdim=True)
@@ -140,8 +138,15 @@ def _axes(dim: int | None) -> tuple[int, ...] | None:
     return None if dim is None else (dim,)
 
 
-def _log_sum_exp(shifted, dim):
-    return np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+def _softmax(x, dim):
+    """exp(x - max) / sum: the max shift keeps exp <= 1 for logits in the thousands."""
+    e = np.exp(x - np.maximum.reduce(x, dim, keepdims=True, initial=-np.inf))
+    return e / np.add.reduce(e, dim, keepdims=True)
+
+
+def _log_softmax(x, dim):
+    shifted = x - np.maximum.reduce(x, dim, keepdims=True, initial=-np.inf)
+    return shifted - np.log(np.add.reduce(np.exp(shifted), dim, keepdims=True))
 
 
 @register(top=False, method=False, functional=True)

@@ -51,10 +51,10 @@ def _reduction(reduction: str, size_average: bool | None = None, reduce: bool | 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "none":
         return loss
-    total = np.sum(loss)
+    total = np.add.reduce(loss, None)
     if reduction == "sum":
         return total
-    return quiet(np.divide, total, loss.size).astype(loss.dtype)
+    return total / loss.size if loss.size else quiet(np.divide, total, 0)
 
 
 def _reduce_ops(loss: Tensor, reduction: str) -> Tensor:
@@ -350,27 +350,26 @@ class NllLoss(Node):
     """-w[t] x[n, t]: the gradient is -w[t] (over the total weight for 'mean') at the target class,
     0 elsewhere and at ignored targets; nll is linear in x."""
 
-    def __init__(self, index: np.ndarray, weights: np.ndarray, reduction: str, node: str) -> None:
-        self.index, self.weights = index, weights  # kept at the class dim (size 1 there)
+    def __init__(self, key: tuple, weights: np.ndarray, reduction: str, node: str) -> None:
+        self.key, self.weights = key, weights  # x[key]: each target's entry; weights: its weight
         self.reduction, self.node = reduction, node
 
     def forward(self, x):
-        loss = -self.weights * np.take_along_axis(x, self.index, axis=_class_dim(x))
-        loss = np.squeeze(loss, _class_dim(x))
+        loss = -self.weights * x[self.key]
         if self.reduction == "none":
             return loss
-        total = np.sum(loss)
+        total = np.add.reduce(loss, None)
         if self.reduction == "sum":
             return total
-        return quiet(np.divide, total, np.sum(self.weights)).astype(x.dtype)
+        return quiet(np.divide, total, np.add.reduce(self.weights, None))
 
     def backward(self, gy, x):
         shape = np.shape(x)
         coef = np.zeros(shape, dtype=self.weights.dtype)
-        np.put_along_axis(coef, self.index, -self.weights, axis=_class_dim(x))
-        total = np.sum(self.weights)
+        coef[self.key] = -self.weights
+        total = np.add.reduce(self.weights, None)
         if self.reduction == "mean" and total:  # all targets ignored: zero gradient, as torch
-            coef = coef / total
+            coef /= total
         elif self.reduction == "none":
             dim = _class_dim(x)
             gy = Reshape.apply(gy, shape=shape[:dim] + (1,) + shape[dim + 1 :])
@@ -382,11 +381,11 @@ def _class_dim(x) -> int:
 
 
 def _nll_targets(x: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int):
-    """The target classes (kept at the class dim, ignored ones at 0) and their weights."""
+    """The index of each target's entry of x (ignored targets point at class 0) and its weight."""
     shape, t = x._data.shape, target._data
     if not shape:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    if t.dtype not in (np.int64, np.uint8):
+    if t.dtype != np.int64 and t.dtype != np.uint8:
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {torch_dtype_name(target)}"
         )
@@ -401,25 +400,27 @@ def _nll_targets(x: Tensor, target: Tensor, weight: Tensor | None, ignore_index:
             f"Expected target size {list(expected)}, got {list(t.shape)} "
             f"(nll_loss of input {list(shape)})"
         )
-    n_classes = shape[_class_dim(x._data)]
+    dim = 0 if len(shape) == 1 else 1
+    n_classes = shape[dim]
     ignored = t == ignore_index
     safe = np.where(ignored, 0, t)
     if safe.size and (safe.min() < 0 or safe.max() >= n_classes):
         bad = safe[(safe < 0) | (safe >= n_classes)].flat[0]
         raise IndexError(f"Target {bad} is out of bounds.")
-    w = (
-        np.ones(n_classes, x._data.dtype)
-        if weight is None
-        else np.asarray(data(weight), x._data.dtype)
-    )
-    if w.shape != (n_classes,):
-        raise RuntimeError(
-            f"weight tensor should be defined either for all {n_classes} classes "
-            f"or no classes but got weight tensor of shape: {list(w.shape)}"
-        )
-    weights = np.where(ignored, 0, w[safe]).astype(x._data.dtype)
-    dim = _class_dim(x._data)
-    return np.expand_dims(safe, dim), np.expand_dims(weights, dim)
+    if weight is None:
+        weights = (~ignored).astype(x._data.dtype)
+    else:
+        w = np.asarray(data(weight), x._data.dtype)
+        if w.shape != (n_classes,):
+            raise RuntimeError(
+                f"weight tensor should be defined either for all {n_classes} classes or no "
+                f"classes but got weight tensor of shape: {list(w.shape)}"
+            )
+        weights = np.where(ignored, 0, w[safe]).astype(x._data.dtype)
+    if len(shape) == 1:
+        return (safe,), weights
+    others = list(np.indices(t.shape, sparse=True)) if t.ndim > 1 else [np.arange(shape[0])]
+    return (others[0], safe, *others[1:]), weights
 
 
 @register(top=False, method=False, functional=True)
@@ -436,9 +437,9 @@ def nll_loss(
     reduction = _reduction(reduction, size_average, reduce)
     x = tensor_arg(input, "nll_loss")
     tensor_arg(target, "nll_loss", "target")
-    index, weights = _nll_targets(x, target, weight, ignore_index)
+    key, weights = _nll_targets(x, target, weight, ignore_index)
     node = "NllLossBackward0" if x._data.ndim <= 2 else "NllLoss2DBackward0"
-    return NllLoss(index, weights, reduction, node)(x)
+    return NllLoss(key, weights, reduction, node)(x)
 
 
 @register(top=False, method=False, functional=True)

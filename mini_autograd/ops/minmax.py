@@ -33,11 +33,11 @@ class MaxAll(Node):
         self.reduce, self.node = reduce, node
 
     def forward(self, x):
-        return self.reduce(x)
+        return self.reduce(x, None)
 
     def backward(self, gy, x):
         x = data(x)
-        y = self.reduce(x)
+        y = self.reduce(x, None)
         mask = np.isnan(x) if np.isnan(y) else x == y
         return gy * (mask / np.count_nonzero(mask)).astype(x.dtype)
 
@@ -63,16 +63,14 @@ class Amax(Node):
 class MaxDim(Node):
     """(values, indices) along dim: the gradient goes to the selected index only."""
 
-    def __init__(self, arg: np.ufunc, axis: int, keepdim: bool, node: str) -> None:
-        self.arg, self.axis, self.keepdim, self.node = arg, axis, keepdim, node
+    def __init__(self, reduce, arg, axis: int, keepdim: bool, node: str) -> None:
+        self.reduce, self.arg, self.axis, self.keepdim, self.node = reduce, arg, axis, keepdim, node
 
     def forward(self, x):
-        idx = self.arg(x, axis=self.axis, keepdims=True)
-        self.index = idx
-        values = np.take_along_axis(x, idx, axis=self.axis)
-        if not self.keepdim:
-            values, idx = np.squeeze(values, self.axis), np.squeeze(idx, self.axis)
-        return values, idx
+        # the extreme and the index of its first occurrence (NaN counts as extreme in both)
+        values = self.reduce(x, self.axis, keepdims=self.keepdim)
+        self.index = self.arg(x, self.axis, keepdims=True)
+        return values, self.index if self.keepdim else np.squeeze(self.index, self.axis)
 
     def backward(self, gys, x):
         gy = gys[0] if isinstance(gys, tuple) else gys
@@ -100,7 +98,7 @@ def _max_or_min(input: Tensor, dim, keepdim: bool, op: str):
     if isinstance(dim, Tensor):  # torch.max(a, b) is maximum
         return (maximum if op == "max" else minimum)(input, dim)
     x = tensor_arg(input, op)
-    reduce = np.max if op == "max" else np.min
+    reduce = np.maximum.reduce if op == "max" else np.minimum.reduce
     node = "MaxBackward" if op == "max" else "MinBackward"
     if dim is None:
         _check_nonempty(x, None, op)
@@ -110,8 +108,8 @@ def _max_or_min(input: Tensor, dim, keepdim: bool, op: str):
     if x._data.ndim == 0:
         return result(MaxAll(reduce, node + "0")(x), _make(np.array(0)))
     _check_nonempty(x, (axis,), op)
-    arg = np.argmax if op == "max" else np.argmin
-    return result(*MaxDim(arg, axis, keepdim, node + "0")(x))
+    arg = np.ndarray.argmax if op == "max" else np.ndarray.argmin
+    return result(*MaxDim(reduce, arg, axis, keepdim, node + "0")(x))
 
 
 @register()
@@ -132,7 +130,7 @@ def _amax_or_amin(input: Tensor, dim, keepdim: bool, op: str) -> Tensor:
     if axes == () or x._data.ndim == 0:
         axes = None
     _check_nonempty(x, axes, op)
-    reduce = np.max if op == "amax" else np.min
+    reduce = np.maximum.reduce if op == "amax" else np.minimum.reduce
     return Amax(reduce, axes, keepdim, "AmaxBackward0" if op == "amax" else "AminBackward0")(x)
 
 

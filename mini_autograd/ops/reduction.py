@@ -54,7 +54,7 @@ class Sum(Node):
         self.axes, self.keepdim, self.node = axes, keepdim, node
 
     def forward(self, x):
-        return np.sum(x, axis=self.axes, keepdims=self.keepdim)
+        return np.add.reduce(x, self.axes, keepdims=self.keepdim)
 
     def backward(self, gy, x):
         shape = np.shape(x)
@@ -70,8 +70,9 @@ class Mean(Node):
         self.axes, self.keepdim, self.node = axes, keepdim, node
 
     def forward(self, x):
-        total = np.sum(x, axis=self.axes, keepdims=self.keepdim)
-        return quiet(np.divide, total, _count(np.shape(x), self.axes)).astype(x.dtype, copy=False)
+        total = np.add.reduce(x, self.axes, keepdims=self.keepdim)
+        n = _count(np.shape(x), self.axes)
+        return total / n if n else quiet(np.divide, total, n)  # mean of nothing: nan
 
     def backward(self, gy, x):
         shape = np.shape(x)
@@ -85,9 +86,8 @@ class Prod(Node):
 
     save_output = True
 
-    def __init__(self, axis: int | None, keepdim: bool) -> None:
-        self.axis, self.keepdim = axis, keepdim
-        self.node = "ProdBackward0" if axis is None else "ProdBackward1"
+    def __init__(self, axis: int | None, keepdim: bool, node: str = "ProdBackward1") -> None:
+        self.axis, self.keepdim, self.node = axis, keepdim, node
 
     def forward(self, x):
         return np.prod(x, axis=self.axis, keepdims=self.keepdim)
@@ -169,9 +169,9 @@ def _variance(x, axes, correction: float, keepdim: bool, op: str):
             "than the reduction factor (input numel divided by output numel).",
             stacklevel=4,
         )
-    mean = quiet(np.divide, np.sum(x, axis=axes, keepdims=True), n)
+    mean = quiet(np.divide, np.add.reduce(x, axes, keepdims=True), n)
     d = x - mean
-    ss = np.sum(d * d, axis=axes, keepdims=keepdim)
+    ss = np.add.reduce(d * d, axes, keepdims=keepdim)
     return quiet(np.divide, ss, dof).astype(x.dtype, copy=False)
 
 
@@ -193,9 +193,9 @@ class LogSumExp(Function):
         return "LogsumexpBackward0"
 
     def forward(self, x):
-        m = np.amax(x, axis=self.axes, keepdims=True, initial=-np.inf)
+        m = np.maximum.reduce(x, self.axes, keepdims=True, initial=-np.inf)
         m = np.where(np.isinf(m), 0, m).astype(x.dtype, copy=False)  # torch: |max| == inf -> 0
-        s = np.sum(quiet(np.exp, x - m), axis=self.axes, keepdims=True)
+        s = np.add.reduce(quiet(np.exp, x - m), self.axes, keepdims=True)
         out = quiet(np.log, s) + m
         return out if self.keepdim else np.reshape(out, _reduced_shape(np.shape(x), self.axes))
 
@@ -225,16 +225,16 @@ class Norm(Function):
         p, axes, keep = self.p, self.axes, self.keepdim
         a = np.abs(x)
         if p == 2:
-            return np.sqrt(np.sum(a * a, axis=axes, keepdims=keep))
+            return np.sqrt(np.add.reduce(a * a, axes, keepdims=keep))
         if p == 1:
-            return np.sum(a, axis=axes, keepdims=keep)
+            return np.add.reduce(a, axes, keepdims=keep)
         if p == math.inf:
             return np.amax(a, axis=axes, keepdims=keep)
         if p == -math.inf:
             return np.amin(a, axis=axes, keepdims=keep)
         if p == 0:
             return np.sum(a != 0, axis=axes, keepdims=keep).astype(x.dtype)
-        return quiet(np.power, np.sum(quiet(np.power, a, p), axis=axes, keepdims=keep), 1.0 / p)
+        return quiet(np.power, np.add.reduce(quiet(np.power, a, p), axes, keepdims=keep), 1.0 / p)
 
     @silent
     def backward(self, gy, x):
@@ -317,7 +317,8 @@ def prod(
     if dim is not None and not isinstance(dim, int):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     axes = _axes(dim, x, "prod")
-    return Prod(None if axes is None else axes[0], keepdim)(x)
+    node = "ProdBackward0" if dim is None else "ProdBackward1"
+    return Prod(None if axes is None else axes[0], keepdim, node)(x)
 
 
 def _moment_args(x: Tensor, dim, unbiased, correction, op: str):
