@@ -72,6 +72,11 @@ def int_values(v: Any) -> Spec:
     return Spec(lambda rng, dt: np.array(v, dtype=np.int64), grad=False)
 
 
+def bools(v: Any) -> Spec:
+    """Exactly these truth values."""
+    return Spec(lambda rng, dt: np.array(v, dtype=bool), grad=False)
+
+
 def mask(*shape: int) -> Spec:
     """A random bool tensor."""
     return Spec(lambda rng, dt: rng.random(shape) < 0.5, grad=False)

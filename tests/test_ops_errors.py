@@ -92,6 +92,13 @@ ERRORS = [
     ("bce-range", lambda T: F(T).binary_cross_entropy(T.tensor([2.0]), z(T, 1)), ["between"]),
     ("bce_logits-shapes", lambda T: F(T).binary_cross_entropy_with_logits(z(T, 3, 1), z(T, 3)),
      ["[3, 1]", "[3]"]),
+    ("masked_fill-mask", lambda T: z(T, 3).masked_fill(z(T, 3), 1.0), ["bool", "float"]),
+    ("masked_fill-shape", lambda T: z(T, 3).masked_fill(T.ones(2, 4) > 0, 1.0), ["[3]", "[2, 4]"]),
+    ("and-float", lambda T: z(T, 3) & z(T, 3), ["Float"]),
+    ("invert-float", lambda T: ~z(T, 3), ["integer", "Float"]),
+    ("one_hot-range", lambda T: F(T).one_hot(T.tensor([0, 3]), 3), ["smaller"]),
+    ("one_hot-negative", lambda T: F(T).one_hot(T.tensor([-1])), ["non-negative"]),
+    ("unbind-0d", lambda T: T.tensor(1.0).unbind(), ["dimensions"]),
     ("embedding-float", lambda T: F(T).embedding(z(T, 2), z(T, 5, 3)), ["Long"]),
     ("layer_norm-shape", lambda T: F(T).layer_norm(z(T, 2, 3), (4,)), ["[4]", "[2, 3]"]),
 ]

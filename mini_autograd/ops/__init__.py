@@ -2,11 +2,13 @@
 
 from . import (  # noqa: F401 - registration
     activation,
+    classification,
     convert,
     elementwise,
     indexing,
     join,
     linalg,
+    logical,
     loss,
     minmax,
     normalization,

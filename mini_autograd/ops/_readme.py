@@ -24,6 +24,7 @@ _OPERATORS = {
 # the order a reader meets them in; families missing here follow alphabetically
 _FAMILIES = (
     "elementwise",
+    "logical",
     "unary",
     "reduction",
     "minmax",
@@ -35,6 +36,7 @@ _FAMILIES = (
     "activation",
     "normalization",
     "loss",
+    "classification",
 )
 
 

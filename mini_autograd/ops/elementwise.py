@@ -1,4 +1,4 @@
-"""Binary elementwise ops: arithmetic operators, pow, maximum/minimum, clamp, where, comparisons.
+"""Binary elementwise ops: arithmetic operators, pow, maximum/minimum, clamp, where, masked_fill.
 
 Each forward sits beside its derivative. `backward(gy, *xs)` runs on numpy arrays or on Tensors
 (under create_graph) alike, so it uses only operators and `Op.apply(...)`, which works on both;
@@ -400,38 +400,46 @@ def where(
         raise broadcast_error("where", *shapes) from None
 
 
-# --- comparisons: bool results, outside the graph -------------------------------------------------
+class MaskedFill(Node):
+    """masked_fill(x, mask, value) = where(mask, value, x): x's gradient where the mask is off."""
+
+    def __init__(self, tensor_value: bool) -> None:
+        self.node = "MaskedFillBackward1" if tensor_value else "MaskedFillBackward0"
+
+    def forward(self, x, mask, value):
+        return np.where(mask, value, x)
+
+    def backward(self, gy, x, mask, value):
+        need_x, _, need_value = self.needs_input_grad
+        m = data(mask)  # the engine sums value's share down to its 0-d shape
+        return (
+            Where.apply(m, 0.0, gy) if need_x else None,
+            None,
+            Where.apply(m, gy, 0.0) if need_value else None,
+        )
 
 
-class Compare(Function):
-    """A comparison: bool output, so never part of the graph."""
-
-    def __init__(self, ufunc: np.ufunc) -> None:
-        self.ufunc = ufunc
-
-    def forward(self, a, b):
-        return self.ufunc(a, b)
-
-
-def _compare(ufunc: np.ufunc, name: str, dunder: str, aliases: tuple[str, ...]) -> None:
-    def op(input: Any, other: Any) -> Tensor:
-        a, b = binary_operands(input, other, name)
-        try:
-            return Compare(ufunc)(a, b)
-        except ValueError:
-            raise broadcast_error(name, np.shape(data(a)), np.shape(data(b))) from None
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise {name} as a bool tensor."
-    register(name, dunders=(dunder,), aliases=aliases)(op)
-
-
-for _uf, _name, _dunder, _aliases in (
-    (np.equal, "eq", "__eq__", ()),
-    (np.not_equal, "ne", "__ne__", ("not_equal",)),
-    (np.less, "lt", "__lt__", ("less",)),
-    (np.less_equal, "le", "__le__", ("less_equal",)),
-    (np.greater, "gt", "__gt__", ("greater",)),
-    (np.greater_equal, "ge", "__ge__", ("greater_equal",)),
-):
-    _compare(_uf, _name, _dunder, _aliases)
+@register()
+def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
+    """input with `value` where the bool `mask` is true (the two broadcast together)."""
+    x = tensor_arg(input, "masked_fill")
+    m = tensor_arg(mask, "masked_fill", "mask")
+    if m._data.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{torch_dtype_name(m).lower()}"
+        )
+    tensor_value = isinstance(value, Tensor)
+    if tensor_value:
+        if value._data.ndim:
+            raise RuntimeError(
+                f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        value = cast(value, x._data.dtype)
+    else:
+        value = np.asarray(value, dtype=x._data.dtype)[()]
+    try:
+        return MaskedFill(tensor_value)(x, m, value)
+    except ValueError:
+        raise broadcast_error("masked_fill", x._data.shape, m._data.shape) from None

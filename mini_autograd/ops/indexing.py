@@ -1,4 +1,5 @@
-"""Indexing: `x[key]` and gather, whose gradients scatter-add back (repeated indices accumulate)."""
+"""Indexing: `x[key]`, gather, embedding and one_hot; gradients scatter-add back (repeated indices
+accumulate)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._function import Function
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
 from ._util import Node, tensor_arg
 from .elementwise import Where
@@ -213,3 +214,20 @@ def embedding(
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
     return Embedding((idx,), padding_idx)(w)
+
+
+@register(top=False, method=False, functional=True)
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 one-hot rows: out[..., c] = 1 where tensor == c (num_classes=-1: max + 1)."""
+    t = tensor_arg(tensor, "one_hot", "tensor")._data
+    if t.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if t.size and t.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        if not t.size:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(t.max()) + 1
+    elif t.size and t.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return _make((t[..., None] == np.arange(num_classes)).astype(np.int64))

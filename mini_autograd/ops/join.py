@@ -1,5 +1,5 @@
-"""Joining and splitting: cat, stack, split, chunk. Each backward cuts or joins the gradient
-back."""
+"""Joining and splitting: cat, stack, split, chunk, unbind. Each backward cuts or joins the
+gradient back."""
 
 from __future__ import annotations
 
@@ -79,6 +79,27 @@ class Split(Node):
                 g = np.zeros(shape, dtype=self.dtype)
             parts.append(g)
         return Cat.apply(*parts, dim=self.dim) if len(parts) > 1 else parts[0]
+
+
+class Unbind(Function):
+    """the slices along dim, as views: their gradients are stacked back (zeros for unused ones)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def name(self) -> str:
+        return "UnbindBackward0"
+
+    def forward(self, x):
+        self.dtype = x.dtype
+        return tuple(np.moveaxis(x, self.dim, 0))
+
+    def backward(self, gys, x):
+        if not isinstance(gys, tuple):
+            gys = (gys,)
+        shape = np.shape(x)[: self.dim] + np.shape(x)[self.dim + 1 :]
+        parts = [np.zeros(shape, self.dtype) if g is None else g for g in gys]
+        return Stack.apply(*parts, dim=self.dim)
 
 
 def _tensor_list(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
@@ -182,3 +203,16 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if n == 0:
         return split(x, [0] * chunks, d)
     return split(x, math.ceil(n / chunks), d)
+
+
+@register()
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices of input along dim, without that dim."""
+    x = tensor_arg(input, "unbind")
+    if x._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = _wrap_dim(dim, x._data.ndim, "unbind")
+    if x._data.shape[d] == 0:
+        return ()
+    out = Unbind(d)(x)
+    return out if isinstance(out, tuple) else (out,)

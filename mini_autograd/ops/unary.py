@@ -1,4 +1,5 @@
-"""Unary math, each forward beside its derivative: exp and log families, roots, trig, activations.
+"""Unary math, each forward beside its derivative: exp and log families, roots, trig, activations,
+rounding.
 
 Floating ops turn integer inputs into the default float dtype, as torch; abs, sign and relu keep
 the input's dtype.
@@ -13,7 +14,7 @@ import numpy as np
 from .._function import Function
 from .._tensor import Tensor
 from ._registry import register
-from ._util import data, float_arg, quiet, silent, tensor_arg
+from ._util import Node, data, float_arg, quiet, silent, tensor_arg
 from .elementwise import Div, Log, Where
 
 _LN2 = math.log(2.0)
@@ -221,6 +222,37 @@ class Sign(Function):
         return gy * 0.0
 
 
+class Floor(Function):
+    """floor'(x) = 0"""
+
+    def forward(self, x):
+        return np.floor(x)
+
+    def backward(self, gy, x):
+        return gy * 0.0
+
+
+class Ceil(Floor):
+    """ceil'(x) = 0"""
+
+    def forward(self, x):
+        return np.ceil(x)
+
+
+class Round(Node):
+    """round'(x) = 0 (halves go to the even neighbour, as torch)"""
+
+    def __init__(self, decimals: int) -> None:
+        self.decimals = decimals
+        self.node = "RoundBackward1" if decimals else "RoundBackward0"
+
+    def forward(self, x):
+        return np.round(x, self.decimals)
+
+    def backward(self, gy, x):
+        return gy * 0.0
+
+
 def _floating(fn_cls: type[Function], name: str, doc: str, **reg: object):
     """Register a floating unary op: integer inputs become the default float dtype."""
 
@@ -259,6 +291,14 @@ sigmoid = _floating(Sigmoid, "sigmoid", "1 / (1 + e**-input) elementwise.", func
 erf = _floating(Erf, "erf", "The error function elementwise.")
 abs = _same_dtype(Abs, "abs", "|input| elementwise.", dunders=("__abs__",), aliases=("absolute",))
 sign = _same_dtype(Sign, "sign", "-1, 0 or 1 by the sign of each element.")
+floor = _same_dtype(Floor, "floor", "The largest integer <= each element.")
+ceil = _same_dtype(Ceil, "ceil", "The smallest integer >= each element.")
+
+
+@register()
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """Round to `decimals` places, halves to even."""
+    return Round(decimals)(tensor_arg(input, "round"))
 
 
 @register(functional=True)
