@@ -54,18 +54,23 @@ def run_backward(
     pending: dict[Function, list[Any]] = {}  # each waiting function's output gradients
     heap: list[tuple[int, int, Function]] = []  # (-generation, arrival, function)
     arrival = itertools.count()  # equal generations run in arrival order: reproducible sums
+    # leaves come after every function (as if of generation -1): their gradients are summed here
+    # and handed over once at the end, so a leaf's hooks see the total, as in torch
+    leaf_grads: dict[Tensor, Any] = {}
+    summed: set[Tensor] = set()  # leaves whose gradient is a sum made here: ours to keep
 
     def deliver(x: Tensor, g: Any) -> None:
-        """Hand g to x: a leaf takes it now (hooks, capture, .grad), a function's output waits."""
+        """Hand g to x: a leaf's gradient or a function's output waits until its turn."""
         fn = x.grad_fn
         if fn is None:
-            if x._hooks:
-                g = _run_hooks(x._hooks, g)
-            slot = leaf_slot.get(id(x))
-            if slot is not None:
-                captured[slot] = g if captured[slot] is None else captured[slot] + g
-            if accumulate:
-                _accumulate(x, g)
+            old = leaf_grads.get(x)
+            if old is None:
+                leaf_grads[x] = g
+            elif x in summed and type(old) is np.ndarray and not create_graph:
+                np.add(old, g, out=old)
+            else:
+                leaf_grads[x] = old + g
+                summed.add(x)
             return
         if needed is not None and fn not in needed and (id(fn), x._output_nr) not in node_slot:
             return
@@ -117,6 +122,17 @@ def run_backward(
                         deliver(x, _conform(gx, x, fn, i))
             if not retain_graph:
                 fn._release()
+        for x, g in leaf_grads.items():
+            owned = x in summed  # a hook or a capture may keep g: then .grad gets a copy
+            if x._hooks:
+                g = _run_hooks(x._hooks, g)
+                owned = False
+            slot = leaf_slot.get(id(x))
+            if slot is not None:
+                captured[slot] = g
+                owned = False
+            if accumulate:
+                _accumulate(x, g, owned)
     finally:
         _grad_mode.state.enabled = prev
     return captured
@@ -219,14 +235,18 @@ def sum_to_array(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return g
 
 
-def _accumulate(x: Tensor, g: Any) -> None:
-    """Add g into x.grad as torch's AccumulateGrad: first a private copy, then in place."""
+def _accumulate(x: Tensor, g: Any, owned: bool = False) -> None:
+    """Add g into x.grad as torch's AccumulateGrad: first a private copy (or g itself when it is
+    `owned`, an array nobody else holds), then in place."""
     old = x._grad
     if isinstance(g, Tensor):  # create_graph: keep the graph of the gradient
         x._grad = g.clone() if old is None else old + g
         return
     if old is None:
-        x._grad = _make(np.array(g, dtype=x._data.dtype, copy=True))
+        dtype = x._data.dtype
+        if not (owned and type(g) is np.ndarray and g.dtype is dtype and g.flags.writeable):
+            g = np.array(g, dtype=dtype, copy=True)
+        x._grad = _make(g)
     elif _grad_mode.state.enabled or type(old._data) is not np.ndarray:
         x._grad = _make(old._data + g)
     else:
