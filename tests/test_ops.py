@@ -47,6 +47,13 @@ def F(T):  # noqa: N802 - the usual alias of torch.nn.functional
 pos = uniform(0.5, 2.0, 3, 4)
 INF = math.inf
 
+
+def assign(T, a, key, value):  # x[key] = value on a copy outside the graph
+    out = a.detach().clone()
+    out[key] = value
+    return out
+
+
 # fmt: off
 CASES = [
     # --- arithmetic, broadcasting, scalars, empty ---------------------------------------------
@@ -327,6 +334,12 @@ CASES = [
     case("__getitem__", lambda T, a: a[...], randn(2), label="all"),
     case("one_hot", lambda T, i: F(T).one_hot(i), int_values([0, 2, 1])),
     case("one_hot", lambda T, i: F(T).one_hot(i, 5), ints(5, 2, 3), label="classes"),
+    case("__setitem__", lambda T, a: assign(T, a, (0, slice(1, None)), 2.0), randn(3, 4)),
+    case("__setitem__", lambda T, a, m: assign(T, a, m, -1.0), randn(3, 4), mask(3, 4),
+         label="mask"),
+    case("__setitem__", lambda T, a, v: assign(T, a, (Ellipsis, 1), v), randn(2, 3), const(2),
+         label="tensor-value"),
+    case("__setitem__", lambda T, a: assign(T, a, [0, 0], 7), ints(5, 3, 2), label="int"),
     case("gather", lambda T, a, i: a.gather(1, i), randn(3, 4), int_values([[0, 0], [1, 3],
                                                                              [2, 2]])),
     case("gather", lambda T, a, i: T.gather(a, 0, i), randn(3, 4), ints(3, 2, 4), label="dim0"),
@@ -539,3 +552,12 @@ def test_dropout_zeroes_and_scales_when_training():
     ma.manual_seed(0)
     np.testing.assert_array_equal(F(ma).dropout(x, p=0.3).detach().numpy(), y.detach().numpy())
     assert F(ma).dropout(x, 0.3, training=False) is x
+
+
+def test_setitem_refuses_a_value_that_needs_its_gradient():
+    x, v = ma.zeros(3), ma.ones(1, requires_grad=True)
+    with pytest.raises(RuntimeError, match="not recorded"):
+        x[0] = v
+    with ma.no_grad():
+        x[0] = v
+    assert x.tolist() == [1.0, 0.0, 0.0]

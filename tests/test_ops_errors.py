@@ -71,6 +71,8 @@ ERRORS = [
     ("index-bounds-dim1", lambda T: z(T, 3, 4)[:, 7], ["7", "size 4"]),
     ("index-float", lambda T: z(T, 3)[T.tensor([0.0])], ["long", "bool"]),
     ("index-step", lambda T: z(T, 3)[::-1], ["step"]),
+    ("setitem-leaf", lambda T: z(T, 3).requires_grad_().__setitem__(0, 1.0), ["leaf", "in-place"]),
+    ("setitem-shape", lambda T: z(T, 3).__setitem__(slice(None), z(T, 2)), ["[3]", "[2]"]),
     ("gather-dtype", lambda T: z(T, 3).gather(0, T.tensor([0.0])), ["int64"]),
     ("gather-range", lambda T: z(T, 3, 2).gather(0, T.tensor([[5, 0]])), ["5", "size 3"]),
     ("softmax-int", lambda T: T.tensor([1, 2]).softmax(0), ["softmax", "Long"]),

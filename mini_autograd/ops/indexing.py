@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from .._function import Function
+from .._grad_mode import is_grad_enabled
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
-from ._util import Node, tensor_arg
+from ._util import Node, data, tensor_arg
 from .elementwise import Where
 
 
@@ -133,6 +134,34 @@ def getitem(input: Tensor, key: Any) -> Tensor:
     except IndexError as err:
         msg = str(err).replace("axis", "dimension")
         raise IndexError(f"{msg} (indexing a tensor of shape {list(input._data.shape)})") from None
+
+
+@register("__setitem__", top=False)
+def setitem(input: Tensor, key: Any, value: Tensor | float) -> None:
+    """x[key] = value in place, value broadcast and cast to x's dtype; for tensors outside the
+    graph (data, or leaves under no_grad), as the engine's other in-place ops."""
+    input._check_inplace("index_put_")
+    if isinstance(value, Tensor) and value._requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            "x[key] = value with a value that requires grad is not supported: in-place ops are "
+            "not recorded; build the result out of place (where, masked_fill, cat)"
+        )
+    np_key, _ = _normalize_key(key, input._data.shape)
+    v = value._data if isinstance(value, Tensor) else value
+    try:
+        if np.ndim(v):  # torch drops a value's leading size-1 dims: x[0] = ones(1) is fine
+            lead = np.ndim(v) - np.ndim(input._data[np_key])
+            while lead > 0 and np.shape(v)[0] == 1:
+                v, lead = v[0], lead - 1
+        input._data[np_key] = v
+    except IndexError as err:
+        msg = str(err).replace("axis", "dimension")
+        raise IndexError(f"{msg} (indexing a tensor of shape {list(input._data.shape)})") from None
+    except ValueError as err:
+        raise RuntimeError(
+            f"index_put_: {err} (tensor of shape {list(input._data.shape)}, value "
+            f"of shape {list(np.shape(data(value)))})"
+        ) from None
 
 
 @register()
