@@ -55,7 +55,7 @@ def test_a_missing_op_is_reported_not_raised():
 def test_interleave_alternates_the_order():
     calls = []
     steps = {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
-    timing = interleave(steps, rounds=3, number=2)
+    timing = interleave(steps, rounds=3, number=2, warm_up=False)
     assert calls == ["a", "a", "b", "b", "b", "b", "a", "a", "a", "a", "b", "b"]
     assert timing.round_count == 3 and timing.number == 2
 

@@ -70,14 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         rounds=args.rounds or (3 if quick else Options.rounds),
         heavy_rounds=min(args.rounds or Options.heavy_rounds, Options.heavy_rounds),
         min_batch=0.005 if quick else Options.min_batch,
+        settle=0.01 if quick else Options.settle,
         memory=not args.no_memory,
     )
     frameworks = {name: import_framework(name) for name in (TORCH, MINI)}
+    load = _load_average()
     results = run(workloads, frameworks, opts)
 
     from ..env import environment, header  # the harness's header, shared by every report
 
-    env = environment(candidate=MINI, **{"numpy BLAS": _blas()})
+    env = environment(candidate=MINI, **{"numpy BLAS": _blas(), "load average at start": load})
     env.pop("tolerances", None)  # a benchmark compares no values
     command = "python -m compare bench" + "".join(f" {a}" for a in (argv or []))
     text = render(results, header(env), opts, command)
@@ -101,6 +103,14 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _load_average() -> str:
+    """The 1, 5 and 15 minute load averages (what else the machine was doing)."""
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # not on this platform
+        return "unknown"
 
 
 def _blas() -> str:

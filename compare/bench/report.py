@@ -186,6 +186,13 @@ _METHOD = """\
   participant, the order alternating between rounds ({rounds} rounds, {heavy} for the workloads
   whose step takes seconds; a batch lasts at least {batch:g} s). The figure is the median over
   the rounds of the time per step. The garbage collector stays on, as in a user's loop.
+- Two thread pools share the process (torch's OpenMP workers, numpy's OpenBLAS workers), and a
+  pool still spinning after its last task takes the cores the other framework needs: torch's MLP
+  step ran 200 times slower right after a mini_autograd step. So each batch starts with a pause of
+  {settle:g} s, until the other pool sleeps, and one untimed step (except for the workloads whose
+  step takes seconds): each framework is timed as if it ran alone.
+- The header gives the load average when the run started: other work on the machine slows both
+  frameworks, the multi-threaded torch more, so the ratios of a loaded run lean to mini_autograd.
 - Peak memory: one fresh interpreter per framework and workload. After the import and one run of
   the workload at its tiny quick size (lazy imports and first-use caches are the framework's
   cost, not the workload's), the probe resets the kernel's high-water mark
@@ -199,5 +206,9 @@ _METHOD = """\
 def _method(opts: Options) -> str:
     env = " ".join(f"{k}={v}" for k, v in PROBE_ENV.items())
     return _METHOD.format(
-        rounds=opts.rounds, heavy=opts.heavy_rounds, batch=opts.min_batch, env=env
+        rounds=opts.rounds,
+        heavy=opts.heavy_rounds,
+        batch=opts.min_batch,
+        settle=opts.settle,
+        env=env,
     )

@@ -23,6 +23,7 @@ class Options:
     rounds: int = 7
     heavy_rounds: int = 3  # for workloads whose step takes seconds
     min_batch: float = 0.2  # seconds per timed batch, which sets the steps per batch
+    settle: float = 0.3  # pause before each batch, so the other framework's threads stop spinning
     memory: bool = True
 
 
@@ -82,7 +83,9 @@ def run_workload(wl: Workload, frameworks: dict[str, ModuleType], opts: Options)
     timing = None
     if steps:
         rounds = min(opts.rounds, opts.heavy_rounds) if wl.heavy else opts.rounds
-        timing = interleave(steps, rounds, calibrate(steps, opts.min_batch))
+        number = calibrate(steps, opts.min_batch, opts.settle)
+        # a step of seconds needs no warm-up step to wake the threads: it would double the time
+        timing = interleave(steps, rounds, number, opts.settle, warm_up=not wl.heavy)
     del steps  # free the inputs before the memory probes start
     peaks = {}
     if opts.memory:
