@@ -18,7 +18,10 @@ _OPERATORS = {
     "__pow__": "`a ** b`", "__matmul__": "`a @ b`", "__neg__": "`-a`", "__abs__": "`abs(a)`",
     "__eq__": "`a == b`", "__ne__": "`a != b`", "__lt__": "`a < b`", "__le__": "`a <= b`",
     "__gt__": "`a > b`", "__ge__": "`a >= b`", "__getitem__": "`a[key]`",
+    "__setitem__": "`a[key] = v`", "__invert__": "`~a`", "__and__": "`a & b`", "__or__": "`a | b`",
+    "__xor__": "`a ^ b`",
 }  # fmt: skip
+_DUNDER_NAMES = {"__getitem__": "indexing", "__setitem__": "index assignment"}
 
 
 # the order a reader meets them in; families missing here follow alphabetically
@@ -43,7 +46,7 @@ _FAMILIES = (
 def _row(info: OpInfo) -> str:
     operators = [_OPERATORS[d] for d in (*info.dunders, info.name) if d in _OPERATORS]
     cells = [
-        "indexing" if info.name == "__getitem__" else f"`{info.name}`",
+        _DUNDER_NAMES.get(info.name, f"`{info.name}`"),
         "✓" if info.top else "",
         "property" if info.prop else "✓" if info.method else "",
         "✓" if info.functional else "",

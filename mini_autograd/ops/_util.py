@@ -186,7 +186,8 @@ def promote(tensors: Sequence[Tensor]) -> list[Tensor]:
 
 
 def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept f(2, 3), f((2, 3)) and f([2, 3]) as torch does."""
-    if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray):
+    """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(x.shape) as torch does."""
+    one = len(shape) == 1
+    if one and type(shape[0]) is not int and isinstance(shape[0], Sequence | np.ndarray):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    return tuple(map(int, shape))
