@@ -55,22 +55,22 @@ def run_backward(
     heap: list[tuple[int, int, Function]] = []  # (-generation, arrival, function)
     arrival = itertools.count()  # equal generations run in arrival order: reproducible sums
     # leaves come after every function (as if of generation -1): their gradients are summed here
-    # and handed over once at the end, so a leaf's hooks see the total, as in torch
-    leaf_grads: dict[Tensor, Any] = {}
-    summed: set[Tensor] = set()  # leaves whose gradient is a sum made here: ours to keep
+    # and handed over once at the end, so a leaf's hooks see the total, as in torch. Keyed by id:
+    # Tensor.__hash__ is Python code. The value: [leaf, gradient, whether we made it (a sum)]
+    leaf_grads: dict[int, list[Any]] = {}
 
     def deliver(x: Tensor, g: Any) -> None:
         """Hand g to x: a leaf's gradient or a function's output waits until its turn."""
         fn = x.grad_fn
         if fn is None:
-            old = leaf_grads.get(x)
-            if old is None:
-                leaf_grads[x] = g
-            elif x in summed and type(old) is np.ndarray and not create_graph:
-                np.add(old, g, out=old)
+            entry = leaf_grads.get(id(x))
+            if entry is None:
+                leaf_grads[id(x)] = [x, g, False]
+            elif entry[2] and type(entry[1]) is np.ndarray and not create_graph:
+                np.add(entry[1], g, out=entry[1])
             else:
-                leaf_grads[x] = old + g
-                summed.add(x)
+                entry[1] = entry[1] + g
+                entry[2] = True
             return
         if needed is not None and fn not in needed and (id(fn), x._output_nr) not in node_slot:
             return
@@ -122,8 +122,8 @@ def run_backward(
                         deliver(x, _conform(gx, x, fn, i))
             if not retain_graph:
                 fn._release()
-        for x, g in leaf_grads.items():
-            owned = x in summed  # a hook or a capture may keep g: then .grad gets a copy
+        for x, g, owned in leaf_grads.values():
+            # a sum we made can become .grad as is, unless a hook or a capture may keep it too
             if x._hooks:
                 g = _run_hooks(x._hooks, g)
                 owned = False
