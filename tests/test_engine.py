@@ -315,11 +315,12 @@ def test_repeated_training_steps_do_not_grow_memory():
         step()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
-    for _ in range(200):
+    for _ in range(400):
         step()
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
-    assert grown < 20_000, f"memory grew by {grown} bytes over 200 steps"
+    # one leaked graph a step would be > 3 kB a step (1.2 MB in all); allow noise of caches
+    assert grown < 100_000, f"memory grew by {grown} bytes over 400 steps"
 
 
 # --- checking tools ------------------------------------------------------------------------------------
@@ -331,6 +332,12 @@ def test_gradcheck_and_gradgradcheck_pass_on_correct_ops():
     f = lambda a, b: ma.tanh(a * b) * ma.exp(a) + ma.sin(b) / (1 + a**2)  # noqa: E731
     assert ma.autograd.gradcheck(f, (x, w))
     assert ma.autograd.gradgradcheck(f, (x, w))
+
+
+def test_gradcheck_handles_outputs_that_share_memory_with_inputs():
+    x = leaf(np.arange(6.0).reshape(2, 3))
+    assert ma.autograd.gradcheck(lambda t: t.reshape(-1), (x,))
+    assert ma.autograd.gradgradcheck(lambda a, b: a + b, (x, leaf(np.ones((2, 3)))))
 
 
 def test_gradcheck_catches_a_wrong_derivative():

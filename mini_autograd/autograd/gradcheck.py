@@ -35,7 +35,8 @@ def _numerical_jacobians(func: Callable, inputs: tuple, eps: float) -> list[list
     func runs with grad mode on: gradgradcheck's func itself calls autograd.grad.
     """
     def values() -> list[np.ndarray]:
-        return [np.asarray(o._data, dtype=np.float64).ravel() for o in _outputs(func, inputs)]
+        # copies: an output may share memory with the input being nudged (reshape, identity)
+        return [np.array(o._data, dtype=np.float64).ravel() for o in _outputs(func, inputs)]
 
     sizes = [v.size for v in values()]
     jac = [[np.zeros((n, t.numel() if isinstance(t, Tensor) else 0)) for t in inputs]
