@@ -34,7 +34,12 @@ class Timing:
         return len(next(iter(self.rounds.values())))
 
     def ratio(self, a: str, b: str) -> float:
+        """a's median time over b's."""
         return self.median[a] / self.median[b]
+
+    def best_ratio(self, a: str, b: str) -> float:
+        """a's fastest round over b's: the least disturbed by other work on the machine."""
+        return min(self.rounds[a]) / min(self.rounds[b])
 
 
 def calibrate(
