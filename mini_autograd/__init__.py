@@ -1,10 +1,10 @@
 """mini_autograd: an autograd engine on numpy that speaks PyTorch's language.
 
-    import mini_autograd as torch
-    x = torch.tensor(0.5, requires_grad=True)
-    y = torch.square(torch.exp(torch.square(x)))
-    y.backward()
-    x.grad  # tensor(3.2974)
+import mini_autograd as torch
+x = torch.tensor(0.5, requires_grad=True)
+y = torch.square(torch.exp(torch.square(x)))
+y.backward()
+x.grad  # tensor(3.2974)
 """
 
 from __future__ import annotations
@@ -13,11 +13,39 @@ import builtins as _builtins
 
 from . import ops as _ops
 from ._creation import (
-    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, manual_seed,
-    ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm, seed, tensor, zeros,
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    tensor,
+    zeros,
     zeros_like,
 )
-from ._dtype import bool_, dtype, float32, float64, get_default_dtype, int32, int64, set_default_dtype
+from ._dtype import (
+    bool_,
+    dtype,
+    float32,
+    float64,
+    get_default_dtype,
+    int32,
+    int64,
+    set_default_dtype,
+)
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._tensor import Size, Tensor
 

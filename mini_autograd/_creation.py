@@ -18,8 +18,10 @@ def _finish(arr: np.ndarray, requires_grad: bool, op: str) -> Tensor:
     t = _make(arr)
     if requires_grad:
         if arr.dtype.kind != "f":
-            raise RuntimeError(f"{op}(): only Tensors of floating point dtype can require "
-                               f"gradients, got {t.dtype}; pass dtype=mini_autograd.float32")
+            raise RuntimeError(
+                f"{op}(): only Tensors of floating point dtype can require "
+                f"gradients, got {t.dtype}; pass dtype=mini_autograd.float32"
+            )
         t._requires_grad = True
     return t
 
@@ -28,8 +30,9 @@ def _float_np(dtype: DType | None) -> np.dtype:
     return (dtype or _dtype.get_default_dtype()).np
 
 
-def tensor(data: Any, dtype: DType | None = None, device: Any = None,
-           requires_grad: bool = False) -> Tensor:
+def tensor(
+    data: Any, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A new leaf tensor holding a copy of `data` (numbers, nested lists, an array or a tensor).
 
     Python floats become the default dtype (float32), ints int64, bools bool; numpy arrays keep
@@ -57,36 +60,48 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return _make(ndarray)
 
 
-def _filled(fill: Any, size: tuple, dtype: DType | None, requires_grad: bool, op: str,
-            default: np.dtype) -> Tensor:
+def _filled(
+    fill: Any, size: tuple, dtype: DType | None, requires_grad: bool, op: str, default: np.dtype
+) -> Tensor:
     shape = shape_arg(size)
     if any(s < 0 for s in shape):
-        raise RuntimeError(f"{op}(): Trying to create tensor with negative dimension: {list(shape)}")
+        raise RuntimeError(
+            f"{op}(): Trying to create tensor with negative dimension: {list(shape)}"
+        )
     np_dtype = _dtype.as_numpy_dtype(dtype) if dtype is not None else default
     return _finish(np.full(shape, fill, dtype=np_dtype), requires_grad, op)
 
 
-def zeros(*size: Any, dtype: DType | None = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def zeros(
+    *size: Any, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor of zeros."""
     return _filled(0, size, dtype, requires_grad, "zeros", _float_np(None))
 
 
-def ones(*size: Any, dtype: DType | None = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def ones(
+    *size: Any, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor of ones."""
     return _filled(1, size, dtype, requires_grad, "ones", _float_np(None))
 
 
-def empty(*size: Any, dtype: DType | None = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def empty(
+    *size: Any, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """An uninitialised tensor (zeros here)."""
     return _filled(0, size, dtype, requires_grad, "empty", _float_np(None))
 
 
-def full(size: Any, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
-    """A tensor filled with `fill_value`; its dtype follows the value (int64, bool, default float)."""
+def full(
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """A tensor filled with `fill_value`; its dtype follows the value (int64, bool, float)."""
     default = _dtype._scalar_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, requires_grad, "full", default)
 
@@ -97,39 +112,57 @@ def _like(input: Tensor, fill: Any, dtype: DType | None, requires_grad: bool, op
     return _filled(fill, (input._data.shape,), dtype, requires_grad, op, input._data.dtype)
 
 
-def zeros_like(input: Tensor, *, dtype: DType | None = None, device: Any = None,
-               requires_grad: bool = False) -> Tensor:
+def zeros_like(
+    input: Tensor, *, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Zeros with input's shape and dtype."""
     return _like(input, 0, dtype, requires_grad, "zeros_like")
 
 
-def ones_like(input: Tensor, *, dtype: DType | None = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:
+def ones_like(
+    input: Tensor, *, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Ones with input's shape and dtype."""
     return _like(input, 1, dtype, requires_grad, "ones_like")
 
 
-def empty_like(input: Tensor, *, dtype: DType | None = None, device: Any = None,
-               requires_grad: bool = False) -> Tensor:
+def empty_like(
+    input: Tensor, *, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _like(input, 0, dtype, requires_grad, "empty_like")
 
 
-def full_like(input: Tensor, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:
+def full_like(
+    input: Tensor,
+    fill_value: Any,
+    *,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """fill_value with input's shape and dtype."""
     return _like(input, fill_value, dtype, requires_grad, "full_like")
 
 
-def arange(start: float, end: float | None = None, step: float = 1, *,
-           dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    *,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Values from start (inclusive) to end (exclusive) by step; int64 unless a bound is a float."""
     if end is None:
         start, end = 0, start
     if step == 0:
         raise RuntimeError("arange(): step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError(f"arange(): upper bound ({end}) and lower bound ({start}) "
-                           f"inconsistent with step sign ({step})")
+        raise RuntimeError(
+            f"arange(): upper bound ({end}) and lower bound ({start}) "
+            f"inconsistent with step sign ({step})"
+        )
     is_float = any(isinstance(v, float) for v in (start, end, step))
     default = _float_np(None) if is_float else np.dtype(np.int64)
     np_dtype = _dtype.as_numpy_dtype(dtype) if dtype is not None else default
@@ -140,8 +173,15 @@ def arange(start: float, end: float | None = None, step: float = 1, *,
     return _finish(arr, requires_grad, "arange")
 
 
-def linspace(start: float, end: float, steps: int, *, dtype: DType | None = None,
-             device: Any = None, requires_grad: bool = False) -> Tensor:
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """`steps` evenly spaced values from start to end inclusive."""
     if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
@@ -149,8 +189,14 @@ def linspace(start: float, end: float, steps: int, *, dtype: DType | None = None
     return _finish(arr, requires_grad, "linspace")
 
 
-def eye(n: int, m: int | None = None, *, dtype: DType | None = None, device: Any = None,
-        requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """The n x m identity matrix."""
     return _finish(np.eye(n, m, dtype=_float_np(dtype)), requires_grad, "eye")
 
@@ -168,22 +214,39 @@ def seed() -> int:
     return s
 
 
-def rand(*size: Any, dtype: DType | None = None, device: Any = None,
-         requires_grad: bool = False, generator: Any = None) -> Tensor:
+def rand(
+    *size: Any,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+) -> Tensor:
     """Uniform random values in [0, 1)."""
     arr = _rng.random(shape_arg(size)).astype(_float_np(dtype))
     return _finish(arr, requires_grad, "rand")
 
 
-def randn(*size: Any, dtype: DType | None = None, device: Any = None,
-          requires_grad: bool = False, generator: Any = None) -> Tensor:
+def randn(
+    *size: Any,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+) -> Tensor:
     """Standard normal random values."""
     arr = _rng.standard_normal(shape_arg(size)).astype(_float_np(dtype))
     return _finish(arr, requires_grad, "randn")
 
 
-def randint(low: int, high: int | None = None, size: Any = (), *, dtype: DType | None = None,
-            device: Any = None, requires_grad: bool = False) -> Tensor:
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Any = (),
+    *,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Random integers in [low, high)."""
     if high is None:
         low, high = 0, low

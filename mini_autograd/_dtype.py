@@ -57,8 +57,10 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
     if d is None:
         d = _NUMPY_FALLBACK.get(np_dtype.kind)
         if d is None:
-            raise TypeError(f"can't convert np.ndarray of type {np_dtype}; the supported types "
-                            "are: float64, float32, int64, int32 and bool")
+            raise TypeError(
+                f"can't convert np.ndarray of type {np_dtype}; the supported types "
+                "are: float64, float32, int64, int32 and bool"
+            )
     return d
 
 

@@ -65,7 +65,14 @@ def format_tensor(values: np.ndarray, extras: list[str], prefix: str = "tensor("
             formatter = {"bool": lambda v: str(bool(v)).rjust(width)}
         else:
             formatter = {"int": lambda v: str(int(v))}
-        body = np.array2string(values, separator=", ", prefix=prefix, formatter=formatter,
-                               threshold=_THRESHOLD, edgeitems=_EDGEITEMS, max_line_width=80)
+        body = np.array2string(
+            values,
+            separator=", ",
+            prefix=prefix,
+            formatter=formatter,
+            threshold=_THRESHOLD,
+            edgeitems=_EDGEITEMS,
+            max_line_width=80,
+        )
     tail = "".join(", " + e for e in extras)
     return f"{prefix}{body}{tail})"

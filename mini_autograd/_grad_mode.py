@@ -1,4 +1,4 @@
-"""Grad mode: whether ops record the graph. Each switch works as a context manager and a decorator."""
+"""Grad mode: whether ops record the graph. Each switch is a context manager and a decorator."""
 
 from __future__ import annotations
 

@@ -25,10 +25,13 @@ def test_square_exp_square_at_half_has_the_books_gradient():
 
 def test_numerical_diff_matches_the_book():
     x = ma.tensor(2.0, dtype=ma.float64)
-    assert ma.autograd.numerical_diff(ma.square, x).item() == pytest.approx(4.000000000004, abs=1e-15)
+    assert ma.autograd.numerical_diff(ma.square, x).item() == pytest.approx(
+        4.000000000004, abs=1e-15
+    )
     f = lambda t: ma.square(ma.exp(ma.square(t)))  # noqa: E731
     assert ma.autograd.numerical_diff(f, ma.tensor(0.5, dtype=ma.float64)).item() == pytest.approx(
-        3.2974426293330694, abs=1e-12)
+        3.2974426293330694, abs=1e-12
+    )
 
 
 def sphere(x, y):
@@ -106,8 +109,16 @@ def test_newton_on_quartic_reaches_one_in_seven_steps():
         with ma.no_grad():
             x -= gx / gx2
         seen.append(x.item())
-    assert seen == [2.0, 1.4545454545454546, 1.1510467893775467, 1.0253259289766978,
-                    1.0009084519430513, 1.0000012353089454, 1.000000000002289, 1.0]
+    assert seen == [
+        2.0,
+        1.4545454545454546,
+        1.1510467893775467,
+        1.0253259289766978,
+        1.0009084519430513,
+        1.0000012353089454,
+        1.000000000002289,
+        1.0,
+    ]
 
 
 def test_first_six_derivatives_of_tanh_at_one_match_torch():

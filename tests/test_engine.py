@@ -17,7 +17,7 @@ def leaf(values, dtype=None) -> ma.Tensor:
     return ma.tensor(values, dtype=dtype or ma.float64, requires_grad=True)
 
 
-# --- accumulation, retention, freeing --------------------------------------------------------------
+# --- accumulation, retention, freeing ------------------------------------------------------------
 
 
 def test_leaf_grads_accumulate_across_backward_calls():
@@ -59,7 +59,9 @@ def test_graph_is_freed_after_backward_unless_retained():
 def test_backward_of_non_scalar_needs_a_gradient():
     x = leaf([1.0, 2.0])
     y = x * 2
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+    with pytest.raises(
+        RuntimeError, match="grad can be implicitly created only for scalar outputs"
+    ):
         y.backward()
     y.backward(ma.tensor([1.0, 10.0], dtype=ma.float64))
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 20.0])
@@ -101,9 +103,9 @@ def test_mixed_dtype_grads_have_their_inputs_dtype():
 
 def test_reused_subexpressions_and_diamonds_accumulate():
     x = leaf(3.0)
-    a = x * x          # x feeds a twice
-    b = a + x          # and b directly
-    y = b * a          # diamond: a reaches y directly and through b
+    a = x * x  # x feeds a twice
+    b = a + x  # and b directly
+    y = b * a  # diamond: a reaches y directly and through b
     y.backward()
     # y = (x^2 + x) x^2 = x^4 + x^3 → 4x^3 + 3x^2
     assert x.grad.item() == 4 * 27 + 3 * 9
@@ -118,7 +120,7 @@ def test_generation_order_visits_each_node_once_after_all_consumers():
     assert x.grad.item() == 32.0
 
 
-# --- create_graph and autograd.grad ------------------------------------------------------------------
+# --- create_graph and autograd.grad --------------------------------------------------------------
 
 
 def test_create_graph_builds_the_graph_of_the_backward_pass():
@@ -205,7 +207,7 @@ def test_grad_fn_and_next_functions_describe_the_graph_like_torch():
     assert describe(ma) == describe(torch)
 
 
-# --- grad mode -----------------------------------------------------------------------------------------
+# --- grad mode -----------------------------------------------------------------------------------
 
 
 def test_no_grad_as_context_manager_and_decorator():
@@ -254,7 +256,7 @@ def test_grad_mode_is_restored_after_an_exception():
     assert ma.is_grad_enabled()
 
 
-# --- iteration and memory ---------------------------------------------------------------------------
+# --- iteration and memory ------------------------------------------------------------------------
 
 
 def test_a_million_op_chain_backpropagates_without_recursion():
@@ -323,7 +325,7 @@ def test_repeated_training_steps_do_not_grow_memory():
     assert grown < 100_000, f"memory grew by {grown} bytes over 400 steps"
 
 
-# --- checking tools ------------------------------------------------------------------------------------
+# --- checking tools ------------------------------------------------------------------------------
 
 
 def test_gradcheck_and_gradgradcheck_pass_on_correct_ops():

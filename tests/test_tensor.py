@@ -1,4 +1,4 @@
-"""The tensor: creation, dtype rules, attributes, repr and in-place updates, checked against torch."""
+"""The tensor: creation, dtype rules, attributes, repr and in-place updates, against torch."""
 
 from __future__ import annotations
 
@@ -10,19 +10,25 @@ import torch
 
 import mini_autograd as ma
 
-DTYPES = {"float32": (ma.float32, torch.float32), "float64": (ma.float64, torch.float64),
-          "int64": (ma.int64, torch.int64), "bool": (ma.bool, torch.bool)}
+DTYPES = {
+    "float32": (ma.float32, torch.float32),
+    "float64": (ma.float64, torch.float64),
+    "int64": (ma.int64, torch.int64),
+    "bool": (ma.bool, torch.bool),
+}
 
 
 def same_name(ours: ma.dtype, theirs: torch.dtype) -> bool:
     return repr(ours).split(".")[-1] == str(theirs).split(".")[-1]
 
 
-# --- dtype rules ----------------------------------------------------------------------------------
+# --- dtype rules ---------------------------------------------------------------------------------
 
-OPERAND_KINDS = [("tensor", name) for name in DTYPES] + [("zero-d", name) for name in DTYPES] + [
-    ("scalar", v) for v in (2, 2.5, True)
-]
+OPERAND_KINDS = (
+    [("tensor", name) for name in DTYPES]
+    + [("zero-d", name) for name in DTYPES]
+    + [("scalar", v) for v in (2, 2.5, True)]
+)
 
 
 def _operand(T, kind, spec):
@@ -33,10 +39,15 @@ def _operand(T, kind, spec):
     return T.tensor(data, dtype=dt)
 
 
-@pytest.mark.parametrize(("left", "right"), [
-    (a, b) for a, b in itertools.product(OPERAND_KINDS, repeat=2)
-    if not (a[0] == "scalar" and b[0] == "scalar")
-], ids=str)
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (a, b)
+        for a, b in itertools.product(OPERAND_KINDS, repeat=2)
+        if not (a[0] == "scalar" and b[0] == "scalar")
+    ],
+    ids=str,
+)
 @pytest.mark.parametrize("op", ["add", "mul", "truediv"])
 def test_type_promotion_matches_torch(left, right, op):
     fn = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "truediv": lambda a, b: a / b}[op]
@@ -71,7 +82,7 @@ def test_only_floating_tensors_may_require_grad():
     assert ma.tensor([1.0]).requires_grad_().requires_grad
 
 
-# --- bad data is refused with torch's exception types -------------------------------------------------
+# --- bad data is refused with torch's exception types --------------------------------------------
 
 BAD_DATA = ["text", {"a": 1}, {}, object(), None, [[1, 2], [3]], [1, "a"], np.array(["a"])]
 
@@ -91,7 +102,7 @@ def test_ragged_list_message_names_the_dimension():
         ma.tensor([[1, 2], [3]])
 
 
-# --- attributes ---------------------------------------------------------------------------------------
+# --- attributes ----------------------------------------------------------------------------------
 
 
 def test_attributes_mirror_torch():
@@ -140,25 +151,29 @@ def test_data_is_a_detached_view():
     assert x.tolist() == [5.0] and x.requires_grad
 
 
-@pytest.mark.parametrize("make", [
-    lambda T: T.tensor([1.0, 2.0], requires_grad=True),
-    lambda T: T.tensor([1.5, 2.25]),
-    lambda T: T.tensor(3.2974425414, dtype=T.float64),
-    lambda T: T.tensor([1e-5, 1.0]),
-    lambda T: T.tensor([[1, 2], [3, 4]]),
-    lambda T: T.tensor([True, False]),
-    lambda T: T.zeros(2, 0),
-    lambda T: T.tensor([1.0, float("nan"), float("inf")]),
-    lambda T: T.arange(12.0).reshape(3, 4) * 1000.5,
-    lambda T: T.tensor([1.0, 2.0], requires_grad=True) * 2,
-    lambda T: T.tensor(2.0, dtype=T.float64, requires_grad=True).exp(),
-], ids=range(11))
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda T: T.tensor([1.0, 2.0], requires_grad=True),
+        lambda T: T.tensor([1.5, 2.25]),
+        lambda T: T.tensor(3.2974425414, dtype=T.float64),
+        lambda T: T.tensor([1e-5, 1.0]),
+        lambda T: T.tensor([[1, 2], [3, 4]]),
+        lambda T: T.tensor([True, False]),
+        lambda T: T.zeros(2, 0),
+        lambda T: T.tensor([1.0, float("nan"), float("inf")]),
+        lambda T: T.arange(12.0).reshape(3, 4) * 1000.5,
+        lambda T: T.tensor([1.0, 2.0], requires_grad=True) * 2,
+        lambda T: T.tensor(2.0, dtype=T.float64, requires_grad=True).exp(),
+    ],
+    ids=range(11),
+)
 def test_repr_matches_torch(make):
     ours = repr(make(ma)).replace("mini_autograd.", "torch.")
     assert ours == repr(make(torch))
 
 
-# --- operators ------------------------------------------------------------------------------------------
+# --- operators -----------------------------------------------------------------------------------
 
 
 def test_operators_and_reflected_forms_match_torch():
@@ -167,8 +182,23 @@ def test_operators_and_reflected_forms_match_torch():
     def run(T):
         a = T.tensor(a_np, requires_grad=True)
         b = T.tensor(b_np, requires_grad=True)
-        out = [a + b, a - b, a * b, a / b, a**2, 2**a, a**b.abs(), -a, abs(a), 1 - a, 2 / a,
-               3 * a, 1 + a, a @ b, a.abs()]
+        out = [
+            a + b,
+            a - b,
+            a * b,
+            a / b,
+            a**2,
+            2**a,
+            a ** b.abs(),
+            -a,
+            abs(a),
+            1 - a,
+            2 / a,
+            3 * a,
+            1 + a,
+            a @ b,
+            a.abs(),
+        ]
         total = sum(o.sum() for o in out)
         total.backward()
         return [o.detach().numpy() for o in out] + [a.grad.numpy(), b.grad.numpy()]
@@ -179,13 +209,17 @@ def test_operators_and_reflected_forms_match_torch():
 
 def test_comparisons_give_bool_tensors_without_grad():
     x = ma.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    for result, expected in ((x > 2, [False, False, True]), (x <= 2, [True, True, False]),
-                             (x == 2, [False, True, False]), (x != 2, [True, False, True])):
+    for result, expected in (
+        (x > 2, [False, False, True]),
+        (x <= 2, [True, True, False]),
+        (x == 2, [False, True, False]),
+        (x != 2, [True, False, True]),
+    ):
         assert result.dtype == ma.bool and result.tolist() == expected
         assert not result.requires_grad and result.grad_fn is None
 
 
-# --- in-place updates --------------------------------------------------------------------------------
+# --- in-place updates ----------------------------------------------------------------------------
 
 
 def test_inplace_updates_on_leaves_under_no_grad_keep_them_leaves():
@@ -211,16 +245,27 @@ def test_inplace_on_a_leaf_that_requires_grad_outside_no_grad_raises():
         x -= 1
 
 
-# --- creation functions ---------------------------------------------------------------------------------
+# --- creation functions --------------------------------------------------------------------------
 
 CREATIONS = [
-    lambda T: T.zeros(2, 3), lambda T: T.ones((2, 3), dtype=T.float64), lambda T: T.zeros([4]),
-    lambda T: T.full((2, 2), 7), lambda T: T.full((2,), 1.5), lambda T: T.full((2,), True),
-    lambda T: T.arange(5), lambda T: T.arange(1, 4, 0.5), lambda T: T.arange(0.0, 1.0, 0.1),
-    lambda T: T.linspace(0, 1, 5), lambda T: T.eye(3), lambda T: T.eye(2, 3),
-    lambda T: T.zeros_like(T.ones(2, dtype=T.int64)), lambda T: T.ones_like(T.zeros(3)),
-    lambda T: T.full_like(T.zeros(2), 4.0), lambda T: T.from_numpy(np.arange(3.0)),
-    lambda T: T.tensor([]), lambda T: T.empty(0, 3),
+    lambda T: T.zeros(2, 3),
+    lambda T: T.ones((2, 3), dtype=T.float64),
+    lambda T: T.zeros([4]),
+    lambda T: T.full((2, 2), 7),
+    lambda T: T.full((2,), 1.5),
+    lambda T: T.full((2,), True),
+    lambda T: T.arange(5),
+    lambda T: T.arange(1, 4, 0.5),
+    lambda T: T.arange(0.0, 1.0, 0.1),
+    lambda T: T.linspace(0, 1, 5),
+    lambda T: T.eye(3),
+    lambda T: T.eye(2, 3),
+    lambda T: T.zeros_like(T.ones(2, dtype=T.int64)),
+    lambda T: T.ones_like(T.zeros(3)),
+    lambda T: T.full_like(T.zeros(2), 4.0),
+    lambda T: T.from_numpy(np.arange(3.0)),
+    lambda T: T.tensor([]),
+    lambda T: T.empty(0, 3),
 ]
 
 

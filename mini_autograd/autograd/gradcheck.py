@@ -34,13 +34,15 @@ def _numerical_jacobians(func: Callable, inputs: tuple, eps: float) -> list[list
 
     func runs with grad mode on: gradgradcheck's func itself calls autograd.grad.
     """
+
     def values() -> list[np.ndarray]:
         # copies: an output may share memory with the input being nudged (reshape, identity)
         return [np.array(o._data, dtype=np.float64).ravel() for o in _outputs(func, inputs)]
 
     sizes = [v.size for v in values()]
-    jac = [[np.zeros((n, t.numel() if isinstance(t, Tensor) else 0)) for t in inputs]
-           for n in sizes]
+    jac = [
+        [np.zeros((n, t.numel() if isinstance(t, Tensor) else 0)) for t in inputs] for n in sizes
+    ]
     for i, t in enumerate(inputs):
         if not (isinstance(t, Tensor) and t.requires_grad):
             continue
@@ -63,16 +65,23 @@ def _analytical_jacobians(func: Callable, inputs: tuple) -> list[list[np.ndarray
 
     outs = _outputs(func, inputs)
     diff = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
-    jac = [[np.zeros((o.numel(), t.numel() if isinstance(t, Tensor) else 0)) for t in inputs]
-           for o in outs]
+    jac = [
+        [np.zeros((o.numel(), t.numel() if isinstance(t, Tensor) else 0)) for t in inputs]
+        for o in outs
+    ]
     for o, out in enumerate(outs):
         if not out.requires_grad:
             continue
         for r in range(out.numel()):
             seed = np.zeros(out._data.size, dtype=out._data.dtype)
             seed[r] = 1
-            grads = grad(out, diff, _make(seed.reshape(out._data.shape)), retain_graph=True,
-                         allow_unused=True)
+            grads = grad(
+                out,
+                diff,
+                _make(seed.reshape(out._data.shape)),
+                retain_graph=True,
+                allow_unused=True,
+            )
             gi = iter(grads)
             for i, t in enumerate(inputs):
                 if isinstance(t, Tensor) and t.requires_grad:
@@ -82,9 +91,16 @@ def _analytical_jacobians(func: Callable, inputs: tuple) -> list[list[np.ndarray
     return jac
 
 
-def gradcheck(func: Callable[..., Any], inputs: Tensor | Sequence[Any], *, eps: float = 1e-6,
-              atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True,
-              **_: Any) -> bool:
+def gradcheck(
+    func: Callable[..., Any],
+    inputs: Tensor | Sequence[Any],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    **_: Any,
+) -> bool:
     """Check backward against finite differences for every input that requires grad.
 
     As torch: inputs should be float64; an element passes when |analytical - numerical| <=
@@ -93,21 +109,29 @@ def gradcheck(func: Callable[..., Any], inputs: Tensor | Sequence[Any], *, eps: 
     ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     numerical = _numerical_jacobians(func, ins, eps)
     analytical = _analytical_jacobians(func, ins)
-    for o, (num_row, ana_row) in enumerate(zip(numerical, analytical)):
-        for i, (n, a) in enumerate(zip(num_row, ana_row)):
+    for o, (num_row, ana_row) in enumerate(zip(numerical, analytical, strict=False)):
+        for i, (n, a) in enumerate(zip(num_row, ana_row, strict=False)):
             if n.size and not np.allclose(a, n, rtol=rtol, atol=atol, equal_nan=True):
                 if raise_exception:
                     raise GradcheckError(
                         f"Jacobian mismatch for output {o} with respect to input {i},\n"
-                        f"numerical:{_fmt(n)}\nanalytical:{_fmt(a)}\n")
+                        f"numerical:{_fmt(n)}\nanalytical:{_fmt(a)}\n"
+                    )
                 return False
     return True
 
 
-def gradgradcheck(func: Callable[..., Any], inputs: Tensor | Sequence[Any],
-                  grad_outputs: Tensor | Sequence[Tensor] | None = None, *, eps: float = 1e-6,
-                  atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True,
-                  **_: Any) -> bool:
+def gradgradcheck(
+    func: Callable[..., Any],
+    inputs: Tensor | Sequence[Any],
+    grad_outputs: Tensor | Sequence[Tensor] | None = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    **_: Any,
+) -> bool:
     """Check second derivatives: gradcheck of (inputs, v) -> grad(func(inputs), inputs, v)."""
     from .. import _creation
     from . import grad
@@ -116,8 +140,12 @@ def gradgradcheck(func: Callable[..., Any], inputs: Tensor | Sequence[Any],
     outs = _outputs(func, ins)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        vs = tuple(_creation.tensor(rng.standard_normal(o._data.shape).astype(o._data.dtype),
-                                    requires_grad=True) for o in outs)
+        vs = tuple(
+            _creation.tensor(
+                rng.standard_normal(o._data.shape).astype(o._data.dtype), requires_grad=True
+            )
+            for o in outs
+        )
     else:
         vs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
     n_in = len(ins)
@@ -130,8 +158,9 @@ def gradgradcheck(func: Callable[..., Any], inputs: Tensor | Sequence[Any],
         grads = grad(ys, diff, gs, create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None and g.requires_grad)
 
-    return gradcheck(first_grads, ins + vs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+    return gradcheck(
+        first_grads, ins + vs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception
+    )
 
 
 def _fmt(m: np.ndarray) -> str:
