@@ -55,22 +55,29 @@ def run_backward(
     heap: list[tuple[int, int, Function]] = []  # (-generation, arrival, function)
     arrival = itertools.count()  # equal generations run in arrival order: reproducible sums
     # leaves come after every function (as if of generation -1): their gradients are summed here
-    # and handed over once at the end, so a leaf's hooks see the total, as in torch. Keyed by id:
-    # Tensor.__hash__ is Python code. The value: [leaf, gradient, whether we made it (a sum)]
+    # and handed over once at the end, so a leaf's hooks see the total, as in torch. Keyed by id
+    # (Tensor.__hash__ is Python code): [leaf, gradient so far, whether nobody else holds it]
     leaf_grads: dict[int, list[Any]] = {}
+    owners: dict[int, list[Any]] = {}  # id of an array a leaf entry holds as its own -> the entry
 
-    def deliver(x: Tensor, g: Any) -> None:
-        """Hand g to x: a leaf's gradient or a function's output waits until its turn."""
+    def deliver(x: Tensor, g: Any, source: Function | None = None, gys: Any = ()) -> None:
+        """Hand g (from source's backward, given gys) to x: a leaf or a function, in its turn."""
         fn = x.grad_fn
         if fn is None:
             entry = leaf_grads.get(id(x))
             if entry is None:
-                leaf_grads[id(x)] = [x, g, False]
-            elif entry[2] and type(entry[1]) is np.ndarray and not create_graph:
+                entry = leaf_grads[id(x)] = [x, g, False]
+                if source is not None and _made_by(source, g, gys):
+                    other = owners.setdefault(id(g), entry)
+                    if other is entry:
+                        entry[2] = True
+                    else:  # two leaves got the very same array: neither may keep it
+                        other[2] = False
+            elif entry[2]:
                 np.add(entry[1], g, out=entry[1])
             else:
                 entry[1] = entry[1] + g
-                entry[2] = True
+                entry[2] = type(entry[1]) is np.ndarray  # a sum made here: ours alone
             return
         if needed is not None and fn not in needed and (id(fn), x._output_nr) not in node_slot:
             return
@@ -106,7 +113,7 @@ def run_backward(
                     if gx.__class__ is not d.__class__ or gx.dtype is not d.dtype or (
                             gx.shape != d.shape):
                         gx = _conform(gx, x, fn, 0)
-                    deliver(x, gx)
+                    deliver(x, gx, fn, gys)
             else:
                 if create_graph:
                     gxs = fn.backward(gy, *inputs)
@@ -119,11 +126,11 @@ def run_backward(
                 needs = fn.needs_input_grad
                 for i, (x, gx) in enumerate(zip(inputs, gxs, strict=False)):  # lengths checked
                     if needs[i] and gx is not None:
-                        deliver(x, _conform(gx, x, fn, i))
+                        deliver(x, _conform(gx, x, fn, i), fn, gys)
             if not retain_graph:
                 fn._release()
         for x, g, owned in leaf_grads.values():
-            # a sum we made can become .grad as is, unless a hook or a capture may keep it too
+            # an array we own can become .grad as is, unless a hook or a capture may keep it too
             if x._hooks:
                 g = _run_hooks(x._hooks, g)
                 owned = False
@@ -163,6 +170,19 @@ def _needed(roots: Sequence[Tensor], leaf_slot: dict, node_slot: dict) -> set[Fu
                 needed.add(fn)
                 break
     return needed
+
+
+def _made_by(fn: Function, g: Any, gys: Any) -> bool:
+    """Whether fn's backward made the array g, so that nobody else holds it: not a gradient fn
+    received and passed on, not a view, not fn's saved output nor one of its inputs' data.
+
+    (An op's backward must not return an array it keeps elsewhere, e.g. a cached constant.)
+    """
+    if type(g) is not np.ndarray or g.base is not None or not g.flags.writeable:
+        return False
+    if g is getattr(fn, "_y", None) or any(g is gy for gy in gys):
+        return False
+    return not any(isinstance(x, Tensor) and g is x._data for x in fn.inputs)
 
 
 def _visit_outputs(fn: Function, gys: list[Any], node_slot: dict, captured: list,
@@ -237,7 +257,7 @@ def sum_to_array(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 def _accumulate(x: Tensor, g: Any, owned: bool = False) -> None:
     """Add g into x.grad as torch's AccumulateGrad: first a private copy (or g itself when it is
-    `owned`, an array nobody else holds), then in place."""
+    `owned`, an array nobody else holds, as torch steals an unshared buffer), then in place."""
     old = x._grad
     if isinstance(g, Tensor):  # create_graph: keep the graph of the gradient
         x._grad = g.clone() if old is None else old + g
