@@ -110,19 +110,25 @@ def run_backward(
                 gx = fn.backward(gy, x if create_graph else x._data)
                 if gx is not None:
                     d = x._data  # the usual gradient matches its input: two compares, no call
-                    if gx.__class__ is not d.__class__ or gx.dtype is not d.dtype or (
-                            gx.shape != d.shape):
+                    if (
+                        gx.__class__ is not d.__class__
+                        or gx.dtype is not d.dtype
+                        or (gx.shape != d.shape)
+                    ):
                         gx = _conform(gx, x, fn, 0)
                     deliver(x, gx, fn, gys)
             else:
                 if create_graph:
                     gxs = fn.backward(gy, *inputs)
                 else:
-                    gxs = fn.backward(gy, *[x._data if isinstance(x, Tensor) else x
-                                            for x in inputs])
+                    gxs = fn.backward(
+                        gy, *[x._data if isinstance(x, Tensor) else x for x in inputs]
+                    )
                 if len(gxs) != len(inputs):
-                    raise RuntimeError(f"function {fn.name()} returned an incorrect number of "
-                                       f"gradients (expected {len(inputs)}, got {len(gxs)})")
+                    raise RuntimeError(
+                        f"function {fn.name()} returned an incorrect number of "
+                        f"gradients (expected {len(inputs)}, got {len(gxs)})"
+                    )
                 needs = fn.needs_input_grad
                 for i, (x, gx) in enumerate(zip(inputs, gxs, strict=False)):  # lengths checked
                     if needs[i] and gx is not None:
@@ -156,8 +162,11 @@ def _needed(roots: Sequence[Tensor], leaf_slot: dict, node_slot: dict) -> set[Fu
             continue
         if not expanded:
             stack.append((fn, True))
-            stack.extend((x.grad_fn, False) for x in fn.inputs
-                         if isinstance(x, Tensor) and x.grad_fn is not None)
+            stack.extend(
+                (x.grad_fn, False)
+                for x in fn.inputs
+                if isinstance(x, Tensor) and x.grad_fn is not None
+            )
             continue
         done.add(fn)
         for x in fn.inputs:
@@ -185,8 +194,9 @@ def _made_by(fn: Function, g: Any, gys: Any) -> bool:
     return not any(isinstance(x, Tensor) and g is x._data for x in fn.inputs)
 
 
-def _visit_outputs(fn: Function, gys: list[Any], node_slot: dict, captured: list,
-                   accumulate: bool) -> None:
+def _visit_outputs(
+    fn: Function, gys: list[Any], node_slot: dict, captured: list, accumulate: bool
+) -> None:
     """Run tensor hooks, fill .grad of outputs that retain_grad, and capture requested grads."""
     watched = fn._watched or {}
     for i, g in enumerate(gys):
@@ -238,8 +248,10 @@ def _check_expandable(got: tuple, want: tuple, fn: Function, i: int) -> None:
     pairs = zip(got[::-1], want[::-1], strict=False)  # trailing dimensions, as broadcasting
     if len(got) >= len(want) and all(w in (1, g) for g, w in pairs):
         return
-    raise RuntimeError(f"Function {fn.name()} returned an invalid gradient at index {i} - got "
-                       f"{list(got)} but expected shape compatible with {list(want)}")
+    raise RuntimeError(
+        f"Function {fn.name()} returned an invalid gradient at index {i} - got "
+        f"{list(got)} but expected shape compatible with {list(want)}"
+    )
 
 
 def sum_to_array(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

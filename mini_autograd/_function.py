@@ -87,8 +87,9 @@ class Function:
             return _make(ys, self) if ys.dtype.kind == "f" else _make(ys)
         self.n_outputs = len(ys)
         self._out_meta = [(np.shape(y), y.dtype) for y in ys]
-        return tuple([_make(y, self, i) if y.dtype.kind == "f" else _make(y)
-                      for i, y in enumerate(ys)])
+        return tuple(
+            [_make(y, self, i) if y.dtype.kind == "f" else _make(y) for i, y in enumerate(ys)]
+        )
 
     @classmethod
     def apply(cls, *args: Any, **params: Any) -> Any:

@@ -22,8 +22,16 @@ class Tensor:
     this class holds the state and the torch attributes that are not ops.
     """
 
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_retains_grad",
-                 "_hooks", "__weakref__")
+    __slots__ = (
+        "_data",
+        "_requires_grad",
+        "_grad",
+        "grad_fn",
+        "_output_nr",
+        "_retains_grad",
+        "_hooks",
+        "__weakref__",
+    )
 
     __array_priority__ = 1000  # ndarray op Tensor defers to Tensor's reflected operator
 
@@ -45,15 +53,20 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         if self.grad_fn is not None:
-            hint = "" if value else (
-                " If you want to use a computed variable in a subgraph that doesn't require "
-                "differentiation use var_no_grad = var.detach().")
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables." + hint)
+            hint = (
+                ""
+                if value
+                else (
+                    " If you want to use a computed variable in a subgraph that doesn't require "
+                    "differentiation use var_no_grad = var.detach()."
+                )
+            )
+            raise RuntimeError("you can only change requires_grad flags of leaf variables." + hint)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(
                 "only Tensors of floating point dtype can require gradients "
-                f"(got {self.dtype}); convert first, e.g. x.float()")
+                f"(got {self.dtype}); convert first, e.g. x.float()"
+            )
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:  # type: ignore[no-redef]
@@ -70,14 +83,19 @@ class Tensor:
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got "
-                                f"{type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got {type(value).__name__}"
+                )
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: grad is "
-                                   f"{list(value.shape)}, tensor is {list(self.shape)}")
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: grad is "
+                    f"{list(value.shape)}, tensor is {list(self.shape)}"
+                )
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError(f"assigned grad has data of a different type: grad is "
-                                   f"{value.dtype}, tensor is {self.dtype}")
+                raise RuntimeError(
+                    f"assigned grad has data of a different type: grad is "
+                    f"{value.dtype}, tensor is {self.dtype}"
+                )
         self._grad = value
 
     @property
@@ -109,8 +127,13 @@ class Tensor:
             self.grad_fn._watch(self)
         return _RemovableHandle(self._hooks, hook)
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Sequence[Tensor] | None = None,
+    ) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's .grad (weighted by `gradient`)."""
         # autograd imports this module, so find it at call time; sys.modules skips the import
         # machinery (a `from .autograd import` here cost 0.5 us per call)
@@ -192,8 +215,10 @@ class Tensor:
     def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to "
-                               "Scalar; use .tolist() for several values")
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to "
+                "Scalar; use .tolist() for several values"
+            )
         return self._data.reshape(()).item()
 
     def tolist(self) -> Any:
@@ -202,8 +227,10 @@ class Tensor:
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The data as a numpy array (shared memory)."""
         if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
         return np.asarray(self._data)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -218,8 +245,10 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {self._data.size} values is "
-                               "ambiguous; use .any() or .all()")
+            raise RuntimeError(
+                f"Boolean value of Tensor with {self._data.size} values is "
+                "ambiguous; use .any() or .all()"
+            )
         return bool(self._data.reshape(()).item())
 
     def __index__(self) -> int:
@@ -233,8 +262,11 @@ class Tensor:
     def __repr__(self) -> str:
         extras = []
         d = self._data.dtype
-        if d != _dtype.get_default_dtype().np and d.kind != "b" and d != np.int64 or (
-            self._data.size == 0 and d.kind != "f"
+        if (
+            d != _dtype.get_default_dtype().np
+            and d.kind != "b"
+            and d != np.int64
+            or (self._data.size == 0 and d.kind != "f")
         ):
             extras.append(f"dtype={self.dtype!r}")
         if self.grad_fn is not None:
@@ -250,9 +282,12 @@ class Tensor:
             if self.grad_fn is None:
                 raise RuntimeError(
                     f"a leaf Variable that requires grad is being used in an in-place operation "
-                    f"({op}); wrap the update in `with mini_autograd.no_grad():`")
-            raise RuntimeError(f"in-place operation {op} on a tensor that is part of the graph is "
-                               "not supported; use the out-of-place form")
+                    f"({op}); wrap the update in `with mini_autograd.no_grad():`"
+                )
+            raise RuntimeError(
+                f"in-place operation {op} on a tensor that is part of the graph is "
+                "not supported; use the out-of-place form"
+            )
         if type(self._data) is not np.ndarray:
             self._data = np.array(self._data)
 
@@ -261,11 +296,14 @@ class Tensor:
         value = other._data if isinstance(other, Tensor) else other
         result = ufunc(self._data, value)
         if result.shape != self._data.shape:
-            raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match the "
-                               f"broadcast shape {list(result.shape)}")
+            raise RuntimeError(
+                f"{op}: output with shape {list(self.shape)} doesn't match the "
+                f"broadcast shape {list(result.shape)}"
+            )
         if self._data.dtype.kind != "f" and np.asarray(result).dtype.kind == "f":
-            raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type "
-                               f"{self.dtype}")
+            raise RuntimeError(
+                f"{op}: result type Float can't be cast to the desired output type {self.dtype}"
+            )
         self._data[...] = result
         return self
 
@@ -310,8 +348,10 @@ class Tensor:
         try:
             self._data[...] = np.broadcast_to(value, self._data.shape)
         except ValueError:
-            raise RuntimeError(f"copy_: the size of src {list(np.shape(value))} must be "
-                               f"broadcastable to the size of self {list(self.shape)}") from None
+            raise RuntimeError(
+                f"copy_: the size of src {list(np.shape(value))} must be "
+                f"broadcastable to the size of self {list(self.shape)}"
+            ) from None
         return self
 
 
@@ -365,8 +405,10 @@ def _wrap_dim(dim: int, ndim: int, op: str) -> int:
     """Normalise a possibly negative dim, raising IndexError as torch does."""
     n = max(ndim, 1)
     if not -n <= dim < n:
-        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
-                         f"[{-n}, {n - 1}], but got {dim})")
+        raise IndexError(
+            f"{op}: Dimension out of range (expected to be in range of "
+            f"[{-n}, {n - 1}], but got {dim})"
+        )
     return dim % n
 
 
@@ -385,15 +427,18 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
     if isinstance(data, str | bytes):
         raise TypeError(f"{op}(): invalid data type '{type(data).__name__}'")
     if not isinstance(data, bool | int | float | list | tuple):
-        raise RuntimeError(f"{op}(): Could not infer dtype of {type(data).__name__}; pass numbers, "
-                           "(nested) lists of numbers, a numpy array or a Tensor")
+        raise RuntimeError(
+            f"{op}(): Could not infer dtype of {type(data).__name__}; pass numbers, "
+            "(nested) lists of numbers, a numpy array or a Tensor"
+        )
     if isinstance(data, list | tuple):
         _check_nested(data, op)
     try:
         arr = np.array(data)
     except ValueError as err:
-        raise ValueError(f"{op}(): ragged nested sequence, all rows must have the same length "
-                         f"({err})") from None
+        raise ValueError(
+            f"{op}(): ragged nested sequence, all rows must have the same length ({err})"
+        ) from None
     kind = arr.dtype.kind
     if kind == "f" and float_dtype is not None:
         arr = arr.astype(float_dtype)
@@ -413,13 +458,17 @@ def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> None:
             if first_len is None:
                 first_len = len(item)
             elif len(item) != first_len:
-                raise ValueError(f"{op}(): expected sequence of length {first_len} at dim "
-                                 f"{dim + 1} (got {len(item)})")
+                raise ValueError(
+                    f"{op}(): expected sequence of length {first_len} at dim "
+                    f"{dim + 1} (got {len(item)})"
+                )
         elif isinstance(item, str | bytes):
             raise TypeError(f"{op}(): invalid data type '{type(item).__name__}'")
         elif isinstance(item, Tensor):
             if item._data.ndim != 0:
-                raise ValueError(f"{op}(): only one-element tensors can be nested in a list; "
-                                 f"got shape {list(item.shape)}")
+                raise ValueError(
+                    f"{op}(): only one-element tensors can be nested in a list; "
+                    f"got shape {list(item.shape)}"
+                )
         elif not isinstance(item, bool | int | float | np.generic):
             raise RuntimeError(f"{op}(): Could not infer dtype of {type(item).__name__}")
