@@ -55,8 +55,8 @@ def run_backward(
     heap: list[tuple[int, int, Function]] = []  # (-generation, arrival, function)
     arrival = itertools.count()  # equal generations run in arrival order: reproducible sums
     # leaves come after every function (as if of generation -1): their gradients are summed here
-    # and handed over once at the end, so a leaf's hooks see the total, as in torch. Keyed by id
-    # (Tensor.__hash__ is Python code): [leaf, gradient so far, whether nobody else holds it]
+    # and handed over once at the end, so a leaf's hooks see the total, as in torch.
+    # id(leaf) -> [leaf, gradient so far, whether nobody else holds that array]
     leaf_grads: dict[int, list[Any]] = {}
     owners: dict[int, list[Any]] = {}  # id of an array a leaf entry holds as its own -> the entry
 

@@ -256,8 +256,9 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
-    def __hash__(self) -> int:
-        return id(self)
+    # by identity, as torch (== is elementwise); object's C hash, as dicts and sets of tensors
+    # (optimizer state, the engine's bookkeeping) look it up often
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         extras = []
