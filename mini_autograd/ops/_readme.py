@@ -18,7 +18,8 @@ _OPERATORS = {
     "__pow__": "`a ** b`", "__matmul__": "`a @ b`", "__neg__": "`-a`", "__abs__": "`abs(a)`",
     "__eq__": "`a == b`", "__ne__": "`a != b`", "__lt__": "`a < b`", "__le__": "`a <= b`",
     "__gt__": "`a > b`", "__ge__": "`a >= b`", "__getitem__": "`a[key]`",
-    "__setitem__": "`a[key] = v`", "__invert__": "`~a`", "__and__": "`a & b`", "__or__": "`a \\| b`",
+    "__setitem__": "`a[key] = v`", "__invert__": "`~a`", "__and__": "`a & b`",
+    "__or__": "`a \\| b`",  # escaped: a bare | would split the markdown table cell
     "__xor__": "`a ^ b`",
 }  # fmt: skip
 _DUNDER_NAMES = {"__getitem__": "indexing", "__setitem__": "index assignment"}
