@@ -78,3 +78,8 @@ def test_write_atomic_replaces_the_file(tmp_path):
     write_atomic(path, "old")
     write_atomic(path, "new")
     assert path.read_text() == "new" and len(list(path.parent.iterdir())) == 1
+
+
+def test_an_unknown_workload_is_a_usage_error(capsys):
+    assert main(["--only", "no_such_workload", "--no-memory"]) == 2
+    assert "no_such_workload" in capsys.readouterr().err

@@ -9,12 +9,14 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..env import environment, header  # the harness's header, shared by every report
 from .memory import import_framework
 from .report import render
 from .runner import MINI, TORCH, Options, run, select
 from .workloads import WORKLOADS
 
 DEFAULT_OUTPUT = Path("reports") / "bench.md"
+USAGE = 2  # exit status for a usage error, as `python -m compare`
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(WORKLOADS))
         return 0
     only = [name for item in args.only for name in item.split(",") if name]
-    workloads = select(only)
+    try:
+        workloads = select(only)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return USAGE
     quick = args.quick
     opts = Options(
         quick=quick,
@@ -76,9 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     frameworks = {name: import_framework(name) for name in (TORCH, MINI)}
     load = _load_average()
     results = run(workloads, frameworks, opts)
-
-    from ..env import environment, header  # the harness's header, shared by every report
-
     env = environment(candidate=MINI, **{"numpy BLAS": _blas(), "load average at start": load})
     env.pop("tolerances", None)  # a benchmark compares no values
     command = "python -m compare bench" + "".join(f" {a}" for a in (argv or []))

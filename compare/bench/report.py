@@ -46,9 +46,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> 
 
 
 def _verdict(value: float | None, goal: float | None) -> str:
+    """Whether a ratio meets its goal, judged on the two decimals the table shows."""
     if value is None or goal is None:
         return "—"
-    return "met" if value <= goal else "**missed**"
+    return "met" if round(value, 2) <= goal else "**missed**"
 
 
 def _cell(result: Result, name: str) -> str:

@@ -39,13 +39,16 @@ class Result:
 
 
 def select(only: Iterable[str] | None) -> list[Workload]:
-    """The workloads named in `only` (all of them when None), in registry order."""
+    """The workloads named in `only` (all of them when None), in registry order.
+
+    Raises KeyError naming the unknown ones.
+    """
     if not only:
         return list(WORKLOADS.values())
     wanted = set(only)
     unknown = wanted - set(WORKLOADS)
     if unknown:
-        raise SystemExit(f"unknown workload(s) {sorted(unknown)}; choose from {list(WORKLOADS)}")
+        raise KeyError(f"unknown workload(s) {sorted(unknown)}; choose from {list(WORKLOADS)}")
     return [wl for wl in WORKLOADS.values() if wl.name in wanted]
 
 
