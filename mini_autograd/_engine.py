@@ -40,17 +40,19 @@ def run_backward(
     With `accumulate`, leaf gradients are added to `.grad` (and to non-leaves that retain_grad).
     Gradients reaching the tensors in `capture` are returned in that order (None if none arrived).
     """
-    captured: list[Any] = [None] * len(capture or ())
+    captured: list[Any] = []
     leaf_slot: dict[int, int] = {}
     node_slot: dict[tuple[int, int], int] = {}
-    for i, t in enumerate(capture or ()):
-        if t.grad_fn is None:
-            leaf_slot[id(t)] = i
-        else:
-            node_slot[(id(t.grad_fn), t._output_nr)] = i
-
-    # with targets, run only the part of the graph that leads to them, as torch does
-    needed = _needed(roots, leaf_slot, node_slot) if capture else None
+    needed = None
+    if capture:
+        captured = [None] * len(capture)
+        for i, t in enumerate(capture):
+            if t.grad_fn is None:
+                leaf_slot[id(t)] = i
+            else:
+                node_slot[(id(t.grad_fn), t._output_nr)] = i
+        # with targets, run only the part of the graph that leads to them, as torch does
+        needed = _needed(roots, leaf_slot, node_slot)
     pending: dict[Function, list[Any]] = {}  # each waiting function's output gradients
     heap: list[tuple[int, int, Function]] = []  # (-generation, arrival, function)
     arrival = itertools.count()  # equal generations run in arrival order: reproducible sums
