@@ -111,12 +111,9 @@ def run_backward(
                 x = inputs[0]
                 gx = fn.backward(gy, x if create_graph else x._data)
                 if gx is not None:
-                    d = x._data  # the usual gradient matches its input: two compares, no call
-                    if (
-                        gx.__class__ is not d.__class__
-                        or gx.dtype is not d.dtype
-                        or (gx.shape != d.shape)
-                    ):
+                    d = x._data  # the usual gradient already fits its input: no call
+                    same_kind = gx.__class__ is d.__class__ and gx.dtype is d.dtype
+                    if not (same_kind and gx.shape == d.shape):
                         gx = _conform(gx, x, fn, 0)
                     deliver(x, gx, fn, gys)
             else:
