@@ -29,6 +29,10 @@ class Function:
     Subclasses implement `forward(*arrays) -> array | tuple[array, ...]` and
     `backward(gy, *xs) -> gx | tuple[gx, ...]` (a tuple exactly when the op has several inputs; None
     for an input that gets no gradient). Parameters of the op go to `__init__`.
+
+    A backward returns arrays it computed, or the gradients it was given (views of them too), never
+    an array it keeps elsewhere (a cached constant): the engine makes a computed array a leaf's
+    .grad without copying it, as torch steals an unshared gradient buffer.
     """
 
     __slots__ = ("inputs", "generation", "needs_input_grad", "_y", "__weakref__", "__dict__")
