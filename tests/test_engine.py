@@ -35,6 +35,26 @@ def test_first_grad_is_a_private_copy():
     np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0])
 
 
+def test_grads_made_by_one_backward_for_two_leaves_are_not_shared():
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (a + b).sum().backward()  # Add's backward hands the very same array to both
+    a.grad.zero_()
+    np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0])
+    c, d = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (c * d).sum().backward()
+    c.grad.mul_(0)
+    np.testing.assert_array_equal(d.grad.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(c.tolist(), [1.0, 2.0])  # nor the data it was made from
+
+
+def test_a_leaf_hook_sees_the_total_gradient_once():
+    x = leaf(1.0)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.item()))
+    (x * 2 + x * 3).backward()
+    assert seen == [5.0] and x.grad.item() == 5.0
+
+
 def test_intermediate_grads_are_dropped_unless_retained():
     x = leaf(3.0)
     y = x * x

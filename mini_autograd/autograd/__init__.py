@@ -61,7 +61,7 @@ def _root_grads(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list
                     "grad can be implicitly created only for scalar outputs; pass "
                     f"gradient= of shape {list(out.shape)} to backward()"
                 )
-            g = _make(np.ones_like(out._data))
+            g = _make(np.array(1, dtype=out._data.dtype).reshape(out._data.shape))
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradient must be a Tensor, got {type(g).__name__}")
         elif g._data.shape != out._data.shape:

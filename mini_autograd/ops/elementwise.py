@@ -122,12 +122,22 @@ class Pow(Function):
 
 
 class PowTensorScalar(Pow):
-    """tensor ** number"""
+    """tensor ** number; d(a^2) = 2a gy, the common square, without a nested pow"""
 
     save_output = False
 
     def name(self) -> str:
         return "PowBackward0"
+
+    def forward(self, a, b):
+        if b == 2:  # np.power misses numpy's fast path for squaring: np.square is 2-3x faster
+            return quiet(np.square, a)
+        return quiet(np.power, a, b)
+
+    def backward(self, gy, a, b):
+        if b == 2:
+            return gy * (a * 2.0), None
+        return Pow.backward(self, gy, a, b)
 
 
 class PowScalarTensor(Pow):
