@@ -1,4 +1,4 @@
-"""The house style is part of the test command: ruff's lint rules (configured in pyproject.toml)."""
+"""The house style is part of the test command: ruff lint and format (pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ def _ruff() -> list[str]:
 
 
 def test_ruff_check_is_clean():
-    done = subprocess.run([*_ruff(), "check", "--quiet", "."], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [*_ruff(), "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_format_is_clean():
+    done = subprocess.run(
+        [*_ruff(), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
