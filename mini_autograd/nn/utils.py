@@ -7,7 +7,22 @@ from collections.abc import Iterable
 import numpy as np
 
 from .._creation import tensor
+from .._grad_mode import no_grad
 from .._tensor import Tensor
+
+
+def zero_grads(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Reset gradients as Module.zero_grad and Optimizer.zero_grad do: to None, or zeroed in place
+    and cut from any graph."""
+    for p in parameters:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            p.grad.detach_()
+            with no_grad():
+                p.grad.zero_()
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[np.ndarray]:

@@ -17,8 +17,9 @@ import numpy as np
 
 from .. import _dtype
 from .._creation import tensor, zeros_like
-from .._grad_mode import enable_grad, no_grad
+from .._grad_mode import enable_grad
 from .._tensor import Tensor
+from ..nn.utils import zero_grads
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
@@ -91,16 +92,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized parameters: to None by default, else to zeros."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    p.grad.detach_()
-                    with no_grad():
-                        p.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update the parameters once; `closure` re-evaluates the model and returns the loss."""

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from ... import _dtype
-from ..._grad_mode import no_grad
 from ..._tensor import Tensor
 from ..parameter import Parameter
+from ..utils import zero_grads
 from ._load import IncompatibleKeys, load_state_dict
 
 M = TypeVar("M", bound="Module")
@@ -289,15 +289,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None by default, else to zeros."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad.detach_()
-                with no_grad():
-                    p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self: M, fn: Callable[[Module], None]) -> M:
         """Call fn on every submodule (children first) and then on self; returns self."""
