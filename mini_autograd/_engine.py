@@ -17,6 +17,7 @@ import numpy as np
 
 from . import _grad_mode
 from ._function import Function
+from ._quiet import restore, silence
 from ._tensor import Tensor, _make
 
 _FREED = (
@@ -95,6 +96,7 @@ def run_backward(
 
     prev = _grad_mode.state.enabled
     _grad_mode.state.enabled = create_graph
+    quiet = silence()  # backward formulas meet poles (inf * 0): nan, silently, as torch
     try:
         while heap:
             fn = heappop(heap)[2]
@@ -146,6 +148,7 @@ def run_backward(
             if accumulate:
                 _accumulate(x, g, owned)
     finally:
+        restore(quiet)
         _grad_mode.state.enabled = prev
     return captured
 

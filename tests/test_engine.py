@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+import warnings
 import weakref
 
 import numpy as np
@@ -141,6 +142,38 @@ def test_generation_order_visits_each_node_once_after_all_consumers():
 
 
 # --- create_graph and autograd.grad --------------------------------------------------------------
+
+
+def test_backward_through_poles_gives_inf_and_nan_silently_as_torch():
+    def run(T):
+        x = T.tensor([0.0, 1.0, 4.0], dtype=T.float64, requires_grad=True)
+        y = (T.sqrt(x) + T.log(x)).sum()  # -inf, quietly
+        (g,) = T.autograd.grad(y, x, create_graph=True)  # 1/0 at x = 0
+        (h,) = T.autograd.grad(g.sum(), x)  # -inf, and inf * 0 inside
+        return g.detach().numpy(), h.numpy()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy RuntimeWarning would fail the test
+        ours = run(ma)
+    for a, b in zip(ours, run(torch), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, equal_nan=True)
+
+
+def test_backward_formulas_written_with_plain_operators_run_silently():
+    from mini_autograd._function import Function
+
+    class Reciprocalish(Function):
+        def forward(self, x):
+            return x.copy()
+
+        def backward(self, gy, x):
+            return gy / x - gy * 0 / x  # 1/0 and 0/0 on plain arrays at x = 0
+
+    x = leaf([0.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Reciprocalish()(x).sum().backward()
+    assert np.isnan(x.grad.numpy()[0]) and x.grad.numpy()[1] == 0.5
 
 
 def test_create_graph_builds_the_graph_of_the_backward_pass():

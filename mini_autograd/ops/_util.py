@@ -9,33 +9,11 @@ import numpy as np
 
 from .. import _dtype
 from .._function import Function
+from .._quiet import quiet  # noqa: F401 - the ops import it from here
 from .._tensor import Tensor, _make, _wrap_dim
 
 Scalar = int | float | bool
 _SCALARS = (int, float, bool)
-
-try:  # numpy >= 2 keeps its floating-point error state in a context variable: set it directly
-    from numpy._core._multiarray_umath import _extobj_contextvar, _make_extobj
-
-    _SILENT = _make_extobj(all="ignore")
-
-    def quiet(f: Any, *args: Any) -> Any:
-        """f(*args) without numpy's floating-point warnings: torch returns inf and nan silently.
-
-        ~0.3 us, where `np.errstate` costs ~1.5 us: it is on the hot path of exp, log and div.
-        """
-        token = _extobj_contextvar.set(_SILENT)
-        try:
-            return f(*args)
-        finally:
-            _extobj_contextvar.reset(token)
-
-except ImportError:  # pragma: no cover - older or reorganised numpy: the public, slower way
-
-    def quiet(f: Any, *args: Any) -> Any:
-        """f(*args) without numpy's floating-point warnings: torch returns inf and nan silently."""
-        with np.errstate(all="ignore"):
-            return f(*args)
 
 
 class Node(Function):
@@ -46,16 +24,6 @@ class Node(Function):
 
     def name(self) -> str:
         return self.node
-
-
-def silent(backward: Any) -> Any:
-    """Decorate a backward that meets poles (log, pow, sqrt at 0): inf * 0 stays a quiet nan."""
-
-    def run(self: Any, *args: Any) -> Any:
-        return quiet(backward, self, *args)
-
-    run.__name__, run.__doc__ = backward.__name__, backward.__doc__
-    return run
 
 
 def data(x: Any) -> Any:

@@ -17,7 +17,6 @@ from ._util import (
     binary_operands,
     data,
     quiet,
-    silent,
     tensor_arg,
     torch_dtype_name,
 )
@@ -44,7 +43,6 @@ class BinaryCrossEntropy(Function):
         loss = -(t * log_x + (1 - t) * log_1mx)
         return _reduce(loss if self.weight is None else loss * self.weight, self.reduction)
 
-    @silent
     def backward(self, gy, x, t):
         g = _scale(gy, x, self.reduction)
         if self.weight is not None:

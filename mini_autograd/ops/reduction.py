@@ -16,7 +16,7 @@ from .. import _dtype
 from .._function import Function
 from .._tensor import Tensor
 from ._registry import register
-from ._util import Node, data, dims, quiet, silent, tensor_arg, torch_dtype_name
+from ._util import Node, data, dims, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Div, PowTensorScalar, Where
 from .shape import Expand, Reshape
 from .unary import Abs, Exp, Sign
@@ -92,7 +92,6 @@ class Prod(Node):
     def forward(self, x):
         return np.prod(x, axis=self.axis, keepdims=self.keepdim)
 
-    @silent
     def backward(self, gy, x):
         shape = np.shape(x)
         axes = None if self.axis is None else (self.axis,)
@@ -138,7 +137,6 @@ class Var(Function):
     def forward(self, x):
         return _variance(x, self.axes, self.correction, self.keepdim, "var")
 
-    @silent
     def backward(self, gy, x):
         return _var_backward(self, _kept(gy, np.shape(x), self.axes, self.keepdim), x)
 
@@ -151,7 +149,6 @@ class Std(Var):
     def forward(self, x):
         return quiet(np.sqrt, _variance(x, self.axes, self.correction, self.keepdim, "std"))
 
-    @silent
     def backward(self, gy, x):
         shape = np.shape(x)
         std = _kept(self.saved_output(gy), shape, self.axes, self.keepdim)
@@ -199,7 +196,6 @@ class LogSumExp(Function):
         out = quiet(np.log, s) + m
         return out if self.keepdim else np.reshape(out, _reduced_shape(np.shape(x), self.axes))
 
-    @silent
     def backward(self, gy, x):
         shape = np.shape(x)
         y = _kept(self.saved_output(gy), shape, self.axes, self.keepdim)
@@ -236,7 +232,6 @@ class Norm(Function):
             return np.sum(a != 0, axis=axes, keepdims=keep).astype(x.dtype)
         return quiet(np.power, np.add.reduce(quiet(np.power, a, p), axes, keepdims=keep), 1.0 / p)
 
-    @silent
     def backward(self, gy, x):
         p, shape = self.p, np.shape(x)
         g = _kept(gy, shape, self.axes, self.keepdim)

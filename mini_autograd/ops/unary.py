@@ -14,7 +14,7 @@ import numpy as np
 from .._function import Function
 from .._tensor import Tensor
 from ._registry import register
-from ._util import Node, data, float_arg, quiet, silent, tensor_arg
+from ._util import Node, data, float_arg, quiet, tensor_arg
 from .elementwise import Div, Log, Where
 
 _LN2 = math.log(2.0)
@@ -29,7 +29,6 @@ class Exp(Function):
     def forward(self, x):
         return quiet(np.exp, x)
 
-    @silent
     def backward(self, gy, x):
         return gy * self.saved_output(gy)
 
@@ -42,7 +41,6 @@ class Expm1(Function):
     def forward(self, x):
         return quiet(np.expm1, x)
 
-    @silent
     def backward(self, gy, x):
         return gy * (self.saved_output(gy) + 1)
 
@@ -56,7 +54,6 @@ class Log1p(Function):
     def forward(self, x):
         return quiet(np.log1p, x)
 
-    @silent
     def backward(self, gy, x):
         return Div.apply(gy, x + 1)
 
@@ -67,7 +64,6 @@ class Log2(Function):
     def forward(self, x):
         return quiet(np.log2, x)
 
-    @silent
     def backward(self, gy, x):
         return Div.apply(gy, x * _LN2)
 
@@ -80,7 +76,6 @@ class Sqrt(Function):
     def forward(self, x):
         return quiet(np.sqrt, x)
 
-    @silent
     def backward(self, gy, x):
         return Div.apply(gy, self.saved_output(gy) * 2)
 
@@ -93,7 +88,6 @@ class Rsqrt(Function):
     def forward(self, x):
         return quiet(_rsqrt, x)
 
-    @silent
     def backward(self, gy, x):
         y = self.saved_output(gy)
         return gy * -0.5 * (y * y * y)
@@ -111,7 +105,6 @@ class Reciprocal(Function):
     def forward(self, x):
         return quiet(np.reciprocal, x)
 
-    @silent
     def backward(self, gy, x):
         y = self.saved_output(gy)
         return -gy * (y * y)
@@ -145,7 +138,6 @@ class Tan(Function):
     def forward(self, x):
         return quiet(np.tan, x)
 
-    @silent
     def backward(self, gy, x):
         y = self.saved_output(gy)
         return gy * (1 + y * y)
