@@ -10,9 +10,12 @@ from .. import _grad_mode
 from .._engine import run_backward
 from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .._tensor import Tensor, _make
+from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_diff
 
 __all__ = [
+    "Function",
+    "FunctionCtx",
     "GradcheckError",
     "backward",
     "enable_grad",
