@@ -63,3 +63,26 @@ def view_chain(T, x):
     a = T.tanh(x).reshape(3, 2)
     b = a.transpose(0, 1) * x
     return b.reshape(6) * 2
+
+
+def _softplus_function(T):
+    """A user-defined op with torch's autograd.Function API, the same class body for both."""
+
+    class SoftPlus(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return T.log1p(T.exp(-x.abs())) + T.relu(x)
+
+        @staticmethod
+        def backward(ctx, gy):
+            (x,) = ctx.saved_tensors
+            return gy * T.sigmoid(x)
+
+    return SoftPlus
+
+
+@case(inputs={"x": uniform(2, 3, low=-3, high=3)})
+def custom_function(T, x):
+    """softplus as a user-defined autograd.Function (forward and backward with ctx), then tanh"""
+    return T.tanh(_softplus_function(T).apply(x))
