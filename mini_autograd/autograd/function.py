@@ -78,7 +78,6 @@ class _CustomNode(_Node, FunctionCtx):
         wrappers = {}
         for i in self.tensor_pos:
             args[i] = wrappers[i] = _make(xs[i])
-        self.needs_input_grad = getattr(self, "needs_input_grad", (False,) * len(xs))
         with no_grad():
             out = self.fn_cls.forward(self, *args, **self.kwargs)
         outs = out if isinstance(out, tuple) else (out,)
@@ -101,10 +100,9 @@ class _CustomNode(_Node, FunctionCtx):
                     role = ("output", k)
             self._saved_roles.append(role)
         self._out_arrays = [o._data for o in outs]
-        self._tuple = isinstance(out, tuple)
         self._non_diff = [id(o) in self.non_differentiable for o in outs]
         arrays = tuple(o._data for o in outs)
-        return arrays if self._tuple else arrays[0]
+        return arrays if isinstance(out, tuple) else arrays[0]
 
     @property
     def saved_tensors(self) -> tuple[Tensor | None, ...]:
