@@ -103,8 +103,8 @@ def mermaid(graph: Graph, max_nodes: int = MAX_NODES) -> str:
     for i, (label, kind) in enumerate(graph.nodes[:shown]):
         lines.append(f"    n{i}" + shapes[kind].format(_label(label)))
     if hidden:
-        plus = "+" if graph.omitted else ""  # the walk stopped: more lie behind these
-        lines.append(f'    more["... {hidden}{plus} more node{"s" if hidden > 1 else ""}"]')
+        plus = "+" if graph.omitted else ""  # the walk stopped: more may lie behind these
+        lines.append(f'    more["... {hidden}{plus} more node{"s" if hidden > 1 or plus else ""}"]')
     counts: dict[tuple[str, str], int] = {}  # in first-seen order; a*a uses its input twice
     for producer, consumer in graph.edges:
         if consumer < shown:
