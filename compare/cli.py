@@ -126,9 +126,7 @@ def _run(argv: list[str]) -> int:
     except SystemExit as exit_:  # argparse: 2 for a usage error, 0 after --help
         return int(exit_.code or 0)
     if args.timeout < 0:
-        return _usage(
-            f"--timeout must be a number of seconds >= 0 (0: no limit), not {args.timeout:g}"
-        )
+        return _usage(f"--timeout takes seconds >= 0 (0: no limit), not {args.timeout:g}")
 
     broken = registry.broken_modules()
     for module in broken:
