@@ -144,6 +144,7 @@ def test_a_case_module_that_fails_to_import_is_named_with_its_line(
     from compare import cases
 
     (tmp_path / "zz_broken.py").write_text("from compare.function_case import case\n\n1 / 0\n")
+    registry.all_cases()  # the real modules are imported (and registered) once, before
     monkeypatch.setattr(cases, "__path__", [*cases.__path__, str(tmp_path)])
     monkeypatch.setattr(registry, "_discovered", False)
     monkeypatch.setattr(registry, "_BROKEN", [])
@@ -161,6 +162,7 @@ def test_a_syntax_error_in_a_case_module_is_named_with_its_line(monkeypatch, tmp
     from compare import cases
 
     (tmp_path / "zz_syntax.py").write_text("x = 1\ndef broken(:\n")
+    registry.all_cases()  # the real modules are imported (and registered) once, before
     monkeypatch.setattr(cases, "__path__", [*cases.__path__, str(tmp_path)])
     monkeypatch.setattr(registry, "_discovered", False)
     monkeypatch.setattr(registry, "_BROKEN", [])
