@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins as _builtins
 
+from . import _inplace
 from . import ops as _ops
 from ._creation import (
     arange,
@@ -59,6 +60,7 @@ long = int64
 int = int32  # noqa: A001 - torch.int
 
 globals().update(_ops.top_level())
+_inplace.install()
 
 from . import autograd, nn, optim  # noqa: E402 - after the ops they build on
 
