@@ -39,7 +39,12 @@ class Tensor:
     def __init__(self, *args: Any) -> None:
         """`Tensor(data)` or `Tensor(*sizes)` (uninitialised), as torch's legacy constructor."""
         if len(args) == 1 and not isinstance(args[0], int):
-            data = _to_array(args[0], _dtype.get_default_dtype().np, "Tensor")
+            # the legacy constructor makes Python data the default float type: Tensor([1, 2]) is
+            # float32 (arrays and tensors keep their dtype here: the library wraps arrays so)
+            default = _dtype.get_default_dtype().np
+            data = _to_array(args[0], default, "Tensor")
+            if not isinstance(args[0], np.ndarray | Tensor):
+                data = data.astype(default, copy=False)
         else:
             data = np.zeros(tuple(args), dtype=_dtype.get_default_dtype().np)
         _init(self, data, None, 0, False)
@@ -243,6 +248,12 @@ class Tensor:
         a = np.asarray(self._data)
         return a if dtype is None else a.astype(dtype)
 
+    def __format__(self, spec: str) -> str:
+        """f"{loss:.4f}" formats a 0-d tensor's number, as torch."""
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
+
     def __float__(self) -> float:
         return float(self.item())
 
@@ -354,13 +365,15 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
         return arr
     if isinstance(data, str | bytes):
         raise TypeError(f"{op}(): invalid data type '{type(data).__name__}'")
-    if not isinstance(data, bool | int | float | list | tuple):
+    if not isinstance(data, bool | int | float | list | tuple | range):
         raise RuntimeError(
             f"{op}(): Could not infer dtype of {type(data).__name__}; pass numbers, "
             "(nested) lists of numbers, a numpy array or a Tensor"
         )
+    if isinstance(data, range):
+        data = list(data)
     if isinstance(data, list | tuple):
-        _check_nested(data, op)
+        data = _check_nested(data, op)
     try:
         arr = np.array(data)
     except ValueError as err:
@@ -377,12 +390,19 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
     return arr
 
 
-def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> None:
-    """Walk a nested list, raising torch's errors for strings, objects and ragged rows."""
+def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
+    """Walk a nested list, raising torch's errors for strings, objects and ragged rows; returns
+    it with one-element tensors replaced by their numbers (as torch reads them)."""
+    if dim >= 64:
+        raise ValueError(
+            f"{op}(): nested sequences deeper than 64 levels are not supported (numpy's limit "
+            "on dimensions)"
+        )
     first_len = None
-    for item in seq:
-        if isinstance(item, list | tuple):
-            _check_nested(item, op, dim + 1)
+    out = list(seq)
+    for i, item in enumerate(seq):
+        if isinstance(item, list | tuple | range):
+            out[i] = _check_nested(item, op, dim + 1)
             if first_len is None:
                 first_len = len(item)
             elif len(item) != first_len:
@@ -393,10 +413,12 @@ def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> None:
         elif isinstance(item, str | bytes):
             raise TypeError(f"{op}(): invalid data type '{type(item).__name__}'")
         elif isinstance(item, Tensor):
-            if item._data.ndim != 0:
+            if item._data.size != 1:
                 raise ValueError(
-                    f"{op}(): only one-element tensors can be nested in a list; "
-                    f"got shape {list(item.shape)}"
+                    f"only one element tensors can be converted to Python scalars ({op}() got "
+                    f"a tensor of shape {list(item.shape)} inside a list)"
                 )
+            out[i] = item._data.reshape(()).item()
         elif not isinstance(item, bool | int | float | np.generic):
             raise RuntimeError(f"{op}(): Could not infer dtype of {type(item).__name__}")
+    return out

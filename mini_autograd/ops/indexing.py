@@ -3,6 +3,7 @@ accumulate)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -153,6 +154,17 @@ def _is_basic(key: tuple) -> bool:
 
 def normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
     """torch's index key as a numpy key, plus the name of the node torch would record."""
+    if isinstance(key, list) and any(
+        k is None or k is Ellipsis or isinstance(k, list | tuple | slice | Tensor | np.ndarray)
+        for k in key
+    ):
+        warnings.warn(  # torch's (and old numpy's) reading of x[[[0, 1], [1, 2]]]
+            "Using a non-tuple sequence for multidimensional indexing is deprecated; use "
+            "x[tuple(seq)] instead of x[seq]",
+            UserWarning,
+            stacklevel=3,
+        )
+        key = tuple(key)
     if not isinstance(key, tuple):
         key = (key,)
     out: list[Any] = []
@@ -163,6 +175,14 @@ def normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
             k = k._data
             if k.dtype.kind not in "iub":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if k.dtype == np.uint8:
+                warnings.warn(
+                    "indexing with dtype uint8 is now deprecated, please use a dtype bool "
+                    "instead (the uint8 tensor is read as a mask)",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                k = k.astype(bool)
             if k.ndim == 0 and k.dtype.kind in "iu":
                 k, node = int(k), "SelectBackward0"
             else:
@@ -184,6 +204,11 @@ def normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
             node = "SliceBackward0"
         elif k is None:
             node = "UnsqueezeBackward0"
+        elif isinstance(k, str | bytes | dict | float):
+            raise TypeError(
+                f"only integers, slices (`:`), ellipsis (`...`), None and long or byte tensors "
+                f"are valid indices (got {type(k).__name__})"
+            )
         elif k is not Ellipsis:
             raise IndexError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or "
@@ -193,11 +218,30 @@ def normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
     return tuple(out), "IndexBackward0" if advanced else node
 
 
+def _split_ints(key: tuple) -> tuple[tuple, tuple]:
+    """(the ints of key with ':' elsewhere, the rest of key without the ints)."""
+    ints: list[Any] = []
+    for k in key:
+        if type(k) is int or k is Ellipsis:
+            ints.append(k)
+        elif isinstance(k, bool) or (isinstance(k, np.ndarray) and k.dtype == bool):
+            ints.extend([slice(None)] * np.ndim(k))  # a mask spans its own dims
+        elif k is not None:
+            ints.append(slice(None))
+    rest = tuple(k for k in key if type(k) is not int)
+    return tuple(ints), rest
+
+
 @register("__getitem__", top=False)
 def getitem(input: Tensor, key: Any) -> Tensor:
     """x[key] with ints, slices (positive steps), None, ..., integer tensors/lists, bool masks."""
     np_key, node = normalize_key(key, input._data.shape)
     try:
+        if node == "IndexBackward0" and any(type(k) is int for k in np_key):
+            # torch selects the ints first, then indexes the rest: x[0, :, [0, 1]] is (4, 2),
+            # where numpy would broadcast the int with the list and put their dims first
+            ints, rest = _split_ints(np_key)
+            return Index(rest)(Index(ints, "SelectBackward0")(input))
         y = Index(np_key, node)(input)
         if y.grad_fn is not None and node != "IndexBackward0":
             _inplace.track_view(input, y)
@@ -285,7 +329,7 @@ def embedding(
             "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
         )
     n = w._data.shape[0]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise IndexError(
             f"index out of range in self (embedding of {n} rows, got index "
             f"{int(idx.max()) if idx.max() >= n else int(idx.min())})"
