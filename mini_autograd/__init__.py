@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins as _builtins
 
+from . import _inplace
 from . import ops as _ops
 from ._creation import (
     arange,
@@ -39,12 +40,16 @@ from ._creation import (
 from ._dtype import (
     bool_,
     dtype,
+    float16,
     float32,
     float64,
     get_default_dtype,
+    int8,
+    int16,
     int32,
     int64,
     set_default_dtype,
+    uint8,
 )
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._tensor import Size, Tensor
@@ -57,8 +62,21 @@ float = float32  # noqa: A001 - torch.float
 double = float64
 long = int64
 int = int32  # noqa: A001 - torch.int
+half = float16
+short = int16
+
+
+def __getattr__(name: str) -> object:
+    if name == "bfloat16":  # refused clearly rather than stood in for by another type
+        raise AttributeError(
+            "mini_autograd has no bfloat16: numpy has no such type to hold it; use float32 "
+            "(or float16 for half-precision storage)"
+        )
+    raise AttributeError(f"module 'mini_autograd' has no attribute {name!r}")
+
 
 globals().update(_ops.top_level())
+_inplace.install()
 
 from . import autograd, nn, optim  # noqa: E402 - after the ops they build on
 

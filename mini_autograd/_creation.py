@@ -49,6 +49,10 @@ def as_tensor(data: Any, dtype: DType | None = None, device: Any = None) -> Tens
     """Like tensor(), but returns `data` itself when it already is a tensor of that dtype."""
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
+    if isinstance(data, np.ndarray) and (
+        dtype is None or data.dtype == _dtype.as_numpy_dtype(dtype)
+    ):
+        return from_numpy(data)  # shares the array's memory, as torch
     return tensor(data, dtype=dtype)
 
 

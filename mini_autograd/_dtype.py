@@ -27,14 +27,18 @@ class dtype:  # noqa: N801 - torch's name
 _BOOL, _INT, _FLOAT = 0, 1, 2
 
 bool_ = dtype("bool", np.dtype(np.bool_), _BOOL)
+uint8 = dtype("uint8", np.dtype(np.uint8), _INT)
+int8 = dtype("int8", np.dtype(np.int8), _INT)
+int16 = dtype("int16", np.dtype(np.int16), _INT)
 int32 = dtype("int32", np.dtype(np.int32), _INT)
 int64 = dtype("int64", np.dtype(np.int64), _INT)
+float16 = dtype("float16", np.dtype(np.float16), _FLOAT)
 float32 = dtype("float32", np.dtype(np.float32), _FLOAT)
 float64 = dtype("float64", np.dtype(np.float64), _FLOAT)
 
-_BY_NUMPY: dict[np.dtype, dtype] = {d.np: d for d in (bool_, int32, int64, float32, float64)}
-# numpy types torch has no twin for map onto the nearest supported one
-_NUMPY_FALLBACK = {"i": int64, "u": int64, "f": float32, "b": bool_}
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+_BY_NUMPY: dict[np.dtype, dtype] = {d.np: d for d in ALL}
+_SUPPORTED = "float64, float32, float16, int64, int32, int16, int8, uint8 and bool"
 
 _default_float: dtype = float32
 
@@ -53,14 +57,19 @@ def set_default_dtype(d: dtype) -> None:
 
 
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
+    """Our dtype for a numpy one: exactly its twin, else torch's errors (never a silent other)."""
     d = _BY_NUMPY.get(np_dtype)
     if d is None:
-        d = _NUMPY_FALLBACK.get(np_dtype.kind)
-        if d is None:
-            raise TypeError(
-                f"can't convert np.ndarray of type {np_dtype}; the supported types "
-                "are: float64, float32, int64, int32 and bool"
+        if not np_dtype.isnative:
+            raise ValueError(
+                "given numpy array has byte order different from the native byte order. "
+                "Conversion between byte orders is currently not supported; use "
+                "array.astype(array.dtype.newbyteorder('='))"
             )
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types "
+            f"are: {_SUPPORTED}"
+        )
     return d
 
 
@@ -70,8 +79,8 @@ def as_numpy_dtype(d: dtype | np.dtype | type | None) -> np.dtype | None:
         return d
     if isinstance(d, dtype):
         return d.np
-    if d is float:
-        return _default_float.np
+    if d is float:  # torch reads Python's float as float64, not the default dtype
+        return float64.np
     if d is int:
         return int64.np
     if d is bool:

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _grad_mode
-from ._function import Function
+from . import _grad_mode, _version
+from ._function import Function, input_edge
 from ._quiet import restore, silence
 from ._tensor import Tensor, _make
 
@@ -66,6 +66,9 @@ def run_backward(
     def deliver(x: Tensor, g: Any, source: Function | None = None, gys: Any = ()) -> None:
         """Hand g (from source's backward, given gys) to x: a leaf or a function, in its turn."""
         fn = x.grad_fn
+        nr = x._output_nr
+        if x._rebased is not None and source is not None:  # x was written in place since
+            fn, nr = input_edge(x, source._epoch)
         if fn is None:
             entry = leaf_grads.get(id(x))
             if entry is None:
@@ -82,18 +85,18 @@ def run_backward(
                 entry[1] = entry[1] + g
                 entry[2] = type(entry[1]) is np.ndarray  # a sum made here: ours alone
             return
-        if needed is not None and fn not in needed and (id(fn), x._output_nr) not in node_slot:
+        if needed is not None and fn not in needed and (id(fn), nr) not in node_slot:
             return
         grads = pending.get(fn)
         if grads is None:
             grads = pending[fn] = [None] * fn.n_outputs
             heappush(heap, (-fn.generation, next(arrival), fn))
-        nr = x._output_nr
         grads[nr] = g if grads[nr] is None else grads[nr] + g
 
     for t, g in zip(roots, root_grads, strict=True):
         deliver(t, g)
 
+    epoch = _version.epoch
     prev = _grad_mode.state.enabled
     _grad_mode.state.enabled = create_graph
     quiet = silence()  # backward formulas meet poles (inf * 0): nan, silently, as torch
@@ -104,6 +107,8 @@ def run_backward(
             inputs = fn.inputs
             if inputs is None:
                 raise RuntimeError(_FREED)
+            if fn._epoch != epoch[0]:  # something was written in place since fn was recorded
+                _check_versions(fn)
             if fn._watched is not None or node_slot:
                 _visit_outputs(fn, gys, node_slot, captured, accumulate)
             if needed is not None and fn not in needed:
@@ -164,23 +169,51 @@ def _needed(roots: Sequence[Tensor], leaf_slot: dict, node_slot: dict) -> set[Fu
             continue
         if not expanded:
             stack.append((fn, True))
-            stack.extend(
-                (x.grad_fn, False)
-                for x in fn.inputs
-                if isinstance(x, Tensor) and x.grad_fn is not None
-            )
+            for x in fn.inputs:
+                if isinstance(x, Tensor):
+                    up = input_edge(x, fn._epoch)[0]
+                    if up is not None:
+                        stack.append((up, False))
             continue
         done.add(fn)
         for x in fn.inputs:
             if not isinstance(x, Tensor):
                 continue
-            up = x.grad_fn
+            up, nr = input_edge(x, fn._epoch)
             if (up is None and id(x) in leaf_slot) or (
-                up is not None and (up in needed or (id(up), x._output_nr) in node_slot)
+                up is not None and (up in needed or (id(up), nr) in node_slot)
             ):
                 needed.add(fn)
                 break
     return needed
+
+
+def _check_versions(fn: Function) -> None:
+    """torch's error when a value fn's backward reads was written in place after it was saved."""
+    for array, when, t in fn.saved_arrays():
+        hit = _version.modified_since(array, when)
+        if hit is None:
+            continue
+        now, then = hit
+        what = f"[mini_autograd.{_tensor_type(array)} {list(np.shape(array))}]"
+        if t is None:
+            what += f", which is output 0 of {fn.name()},"
+        else:
+            up, nr = input_edge(t, fn._epoch)  # its node when saved, not after a rebase
+            if up is not None:
+                what += f", which is output {nr} of {up.name()},"
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} is at version {now}; expected version {then} instead. "
+            f"Hint: the backward of {fn.name()} needs the value it saved; write into a clone(), "
+            "or make the in-place update after backward."
+        )
+
+
+def _tensor_type(array: Any) -> str:
+    names = {"f4": "Float", "f8": "Double", "f2": "Half", "i8": "Long", "i4": "Int"}
+    d = np.asarray(array).dtype
+    return names.get(f"{d.kind}{d.itemsize}", d.name.capitalize()) + "Tensor"
 
 
 def _made_by(fn: Function, g: Any, gys: Any) -> bool:

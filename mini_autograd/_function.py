@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from . import _grad_mode
+from . import _grad_mode, _version
 from ._tensor import Tensor, _make
 
 _grad_state = _grad_mode.state
+_epoch = _version.epoch
 
 # needs_input_grad of one- and two-input nodes, shared rather than built per node
 _ONE_NEEDS = (True,)
@@ -35,7 +36,15 @@ class Function:
     .grad without copying it, as torch steals an unshared gradient buffer.
     """
 
-    __slots__ = ("inputs", "generation", "needs_input_grad", "_y", "__weakref__", "__dict__")
+    __slots__ = (
+        "inputs",
+        "generation",
+        "needs_input_grad",
+        "_y",
+        "_epoch",
+        "__weakref__",
+        "__dict__",
+    )
 
     #: how many tensors forward returned (set on the node only by multi-output ops)
     n_outputs = 1
@@ -44,6 +53,10 @@ class Function:
     _watched: dict[int, weakref.ref] | None = None
     #: set on ops whose backward uses their own output (exp, tanh, ...): forward's result is kept
     save_output = False
+    #: which inputs backward reads (by position); None: every tensor input. An op whose backward
+    #: needs only shapes (add, sum, reshape, slicing) declares () so that an input written in place
+    #: after the op ran is no error, as in torch; the safe default makes such a write an error.
+    saves: tuple[int, ...] | None = None
 
     def __call__(self, *inputs: Any) -> Any:
         # nearly every op has one or two inputs: read those without building lists
@@ -72,6 +85,7 @@ class Function:
 
         self.inputs = inputs
         self.needs_input_grad = need
+        self._epoch = _epoch[0]  # in-place writes after this one may invalidate saved values
         # one more than the newest input's function: the engine runs consumers before producers
         gen = 0
         if need is _ONE_NEEDS:
@@ -122,6 +136,21 @@ class Function:
             return _make(self._y, self)
         return self._y
 
+    def saved_tensors_of_inputs(self) -> list[Tensor]:
+        """The inputs backward reads (their values must not be written in place meanwhile)."""
+        inputs = self.inputs or ()
+        picks = range(len(inputs)) if self.saves is None else self.saves
+        return [inputs[i] for i in picks if isinstance(inputs[i], Tensor)]
+
+    def saved_arrays(self) -> list[tuple[Any, int, Tensor | None]]:
+        """(array, epoch saved at, its tensor or None for the output) for each saved value."""
+        saved: list[tuple[Any, int, Tensor | None]] = [
+            (x._data, self._epoch, x) for x in self.saved_tensors_of_inputs()
+        ]
+        if self.save_output and self._y is not None:
+            saved.append((self._y, self.__dict__.get("_out_epoch", self._epoch), None))
+        return saved
+
     # --- torch's Node protocol, for walking and drawing the graph -------------------------------
 
     def name(self) -> str:
@@ -135,9 +164,9 @@ class Function:
             return ()
         nexts = []
         for x in self.inputs:
-            fn = getattr(x, "grad_fn", None)
+            fn, nr = input_edge(x, self._epoch) if isinstance(x, Tensor) else (None, 0)
             if fn is not None:
-                nexts.append((fn, x._output_nr))
+                nexts.append((fn, nr))
             elif getattr(x, "requires_grad", False):
                 nexts.append((AccumulateGrad(x), 0))
             else:
@@ -152,6 +181,17 @@ class Function:
         self.inputs = None
         self._y = None
         self.__dict__.clear()
+
+
+def input_edge(x: Tensor, when: int) -> tuple[Function | None, int]:
+    """(grad_fn, output_nr) that x had at epoch `when`: a node recorded then reaches x's old node
+    even if x was written in place (and rebased onto a new node) since."""
+    history = x._rebased
+    if history is not None:
+        for at, fn, nr in history:
+            if when < at:
+                return fn, nr
+    return x.grad_fn, x._output_nr
 
 
 class AccumulateGrad:

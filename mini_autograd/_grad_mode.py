@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 F = TypeVar("F", bound=Callable[..., object])
 
 
-class _State:
-    __slots__ = ("enabled",)
+class _State(threading.local):
+    """Per-thread grad mode, as torch's: each thread starts with recording on."""
 
-    def __init__(self) -> None:
-        self.enabled = True
+    enabled = True  # a class default: reading it in a new thread needs no __init__ call
 
 
-# read on every op, so a plain attribute rather than a thread-local: the engine is single-threaded
+# read on every op: a C-level thread-local attribute costs ~30 ns more than a plain one
 state = _State()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, _grad_mode
+from . import _dtype, _grad_mode, _version
 from ._dtype import dtype as DType
 from ._format import format_tensor
 
@@ -30,6 +30,7 @@ class Tensor:
         "_output_nr",
         "_retains_grad",
         "_hooks",
+        "_rebased",
         "__weakref__",
     )
 
@@ -38,7 +39,12 @@ class Tensor:
     def __init__(self, *args: Any) -> None:
         """`Tensor(data)` or `Tensor(*sizes)` (uninitialised), as torch's legacy constructor."""
         if len(args) == 1 and not isinstance(args[0], int):
-            data = _to_array(args[0], _dtype.get_default_dtype().np, "Tensor")
+            # the legacy constructor makes Python data the default float type: Tensor([1, 2]) is
+            # float32 (arrays and tensors keep their dtype here: the library wraps arrays so)
+            default = _dtype.get_default_dtype().np
+            data = _to_array(args[0], default, "Tensor")
+            if not isinstance(args[0], np.ndarray | Tensor):
+                data = data.astype(default, copy=False)
         else:
             data = np.zeros(tuple(args), dtype=_dtype.get_default_dtype().np)
         _init(self, data, None, 0, False)
@@ -97,6 +103,11 @@ class Tensor:
                     f"{value.dtype}, tensor is {self.dtype}"
                 )
         self._grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's memory has had (shared by views and detach)."""
+        return _version.version(self._data)
 
     @property
     def is_leaf(self) -> bool:
@@ -237,6 +248,12 @@ class Tensor:
         a = np.asarray(self._data)
         return a if dtype is None else a.astype(dtype)
 
+    def __format__(self, spec: str) -> str:
+        """f"{loss:.4f}" formats a 0-d tensor's number, as torch."""
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
+
     def __float__(self) -> float:
         return float(self.item())
 
@@ -276,84 +293,7 @@ class Tensor:
             extras.append("requires_grad=True")
         return format_tensor(np.asarray(self._data), extras)
 
-    # --- in-place updates (on leaves under no_grad, as training loops use them) ---------------
-
-    def _check_inplace(self, op: str) -> None:
-        if _grad_state.enabled and self._requires_grad:
-            if self.grad_fn is None:
-                raise RuntimeError(
-                    f"a leaf Variable that requires grad is being used in an in-place operation "
-                    f"({op}); wrap the update in `with mini_autograd.no_grad():`"
-                )
-            raise RuntimeError(
-                f"in-place operation {op} on a tensor that is part of the graph is "
-                "not supported; use the out-of-place form"
-            )
-        if type(self._data) is not np.ndarray:
-            self._data = np.array(self._data)
-
-    def _inplace(self, op: str, ufunc: Any, other: Any) -> Tensor:
-        self._check_inplace(op)
-        value = other._data if isinstance(other, Tensor) else other
-        result = ufunc(self._data, value)
-        if result.shape != self._data.shape:
-            raise RuntimeError(
-                f"{op}: output with shape {list(self.shape)} doesn't match the "
-                f"broadcast shape {list(result.shape)}"
-            )
-        if self._data.dtype.kind != "f" and np.asarray(result).dtype.kind == "f":
-            raise RuntimeError(
-                f"{op}: result type Float can't be cast to the desired output type {self.dtype}"
-            )
-        self._data[...] = result
-        return self
-
-    def __iadd__(self, other: Any) -> Tensor:
-        return self._inplace("add_", np.add, other)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self._inplace("sub_", np.subtract, other)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self._inplace("mul_", np.multiply, other)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self._inplace("div_", np.true_divide, other)
-
-    def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
-        return self._inplace("add_", np.add, other if alpha == 1 else _scaled(other, alpha))
-
-    def sub_(self, other: Any, *, alpha: float = 1) -> Tensor:
-        return self._inplace("sub_", np.subtract, other if alpha == 1 else _scaled(other, alpha))
-
-    def mul_(self, other: Any) -> Tensor:
-        return self._inplace("mul_", np.multiply, other)
-
-    def div_(self, other: Any) -> Tensor:
-        return self._inplace("div_", np.true_divide, other)
-
-    def zero_(self) -> Tensor:
-        """Fill with zeros in place."""
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Tensor:
-        """Fill with a value in place."""
-        self._check_inplace("fill_")
-        self._data[...] = value._data if isinstance(value, Tensor) else value
-        return self
-
-    def copy_(self, src: Any) -> Tensor:
-        """Copy src's values (broadcast to this shape, cast to this dtype) in place."""
-        self._check_inplace("copy_")
-        value = src._data if isinstance(src, Tensor) else np.asarray(src)
-        try:
-            self._data[...] = np.broadcast_to(value, self._data.shape)
-        except ValueError:
-            raise RuntimeError(
-                f"copy_: the size of src {list(np.shape(value))} must be "
-                f"broadcastable to the size of self {list(self.shape)}"
-            ) from None
-        return self
+    # in-place ops (add_, zero_, +=, ...) are attached by mini_autograd._inplace
 
 
 class Size(tuple):
@@ -375,10 +315,6 @@ class _RemovableHandle:
             self._hooks.remove(self._hook)
 
 
-def _scaled(other: Any, alpha: float) -> Any:
-    return (other._data if isinstance(other, Tensor) else other) * alpha
-
-
 def _init(t: Tensor, data: Any, grad_fn: Any, output_nr: int, requires_grad: bool) -> None:
     t._data = data
     t.grad_fn = grad_fn
@@ -387,6 +323,7 @@ def _init(t: Tensor, data: Any, grad_fn: Any, output_nr: int, requires_grad: boo
     t._output_nr = output_nr
     t._retains_grad = False
     t._hooks = None
+    t._rebased = None
 
 
 def _make(data: Any, grad_fn: Any = None, output_nr: int = 0) -> Tensor:
@@ -399,6 +336,7 @@ def _make(data: Any, grad_fn: Any = None, output_nr: int = 0) -> Tensor:
     t._output_nr = output_nr
     t._retains_grad = False
     t._hooks = None
+    t._rebased = None  # [(epoch, old grad_fn, old output_nr)] once written in place in the graph
     return t
 
 
@@ -427,13 +365,15 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
         return arr
     if isinstance(data, str | bytes):
         raise TypeError(f"{op}(): invalid data type '{type(data).__name__}'")
-    if not isinstance(data, bool | int | float | list | tuple):
+    if not isinstance(data, bool | int | float | list | tuple | range):
         raise RuntimeError(
             f"{op}(): Could not infer dtype of {type(data).__name__}; pass numbers, "
             "(nested) lists of numbers, a numpy array or a Tensor"
         )
+    if isinstance(data, range):
+        data = list(data)
     if isinstance(data, list | tuple):
-        _check_nested(data, op)
+        data = _check_nested(data, op)
     try:
         arr = np.array(data)
     except ValueError as err:
@@ -450,12 +390,19 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
     return arr
 
 
-def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> None:
-    """Walk a nested list, raising torch's errors for strings, objects and ragged rows."""
+def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
+    """Walk a nested list, raising torch's errors for strings, objects and ragged rows; returns
+    it with one-element tensors replaced by their numbers (as torch reads them)."""
+    if dim >= 64:
+        raise ValueError(
+            f"{op}(): nested sequences deeper than 64 levels are not supported (numpy's limit "
+            "on dimensions)"
+        )
     first_len = None
-    for item in seq:
-        if isinstance(item, list | tuple):
-            _check_nested(item, op, dim + 1)
+    out = list(seq)
+    for i, item in enumerate(seq):
+        if isinstance(item, list | tuple | range):
+            out[i] = _check_nested(item, op, dim + 1)
             if first_len is None:
                 first_len = len(item)
             elif len(item) != first_len:
@@ -466,10 +413,12 @@ def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> None:
         elif isinstance(item, str | bytes):
             raise TypeError(f"{op}(): invalid data type '{type(item).__name__}'")
         elif isinstance(item, Tensor):
-            if item._data.ndim != 0:
+            if item._data.size != 1:
                 raise ValueError(
-                    f"{op}(): only one-element tensors can be nested in a list; "
-                    f"got shape {list(item.shape)}"
+                    f"only one element tensors can be converted to Python scalars ({op}() got "
+                    f"a tensor of shape {list(item.shape)} inside a list)"
                 )
+            out[i] = item._data.reshape(()).item()
         elif not isinstance(item, bool | int | float | np.generic):
             raise RuntimeError(f"{op}(): Could not infer dtype of {type(item).__name__}")
+    return out

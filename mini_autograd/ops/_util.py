@@ -55,10 +55,14 @@ def broadcast_error(op: str, *shapes: tuple[int, ...]) -> RuntimeError:
 def torch_dtype_name(t: Tensor) -> str:
     """torch's short dtype name for messages: Float, Double, Long, Int, Bool."""
     return {
+        "float16": "Half",
         "float32": "Float",
         "float64": "Double",
-        "int64": "Long",
+        "uint8": "Byte",
+        "int8": "Char",
+        "int16": "Short",
         "int32": "Int",
+        "int64": "Long",
         "bool": "Bool",
     }[t.dtype.name]
 
@@ -99,13 +103,13 @@ def binary_operands(a: Any, b: Any, op: str, floating: bool = False) -> tuple[An
     if ta and tb:
         if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
             return a, b
-    elif ta and isinstance(b, _SCALARS):
+    elif ta and isinstance(b, _SCALARS) and type(b) is not np.float64:
         kind = a._data.dtype.kind
         if kind == "f" or (
             not floating and not isinstance(b, float) and (kind == "i" or isinstance(b, bool))
         ):
             return a, b
-    elif tb and isinstance(a, _SCALARS):
+    elif tb and isinstance(a, _SCALARS) and type(a) is not np.float64:
         kind = b._data.dtype.kind
         if kind == "f" or (
             not floating and not isinstance(a, float) and (kind == "i" or isinstance(a, bool))
@@ -123,9 +127,11 @@ def binary_operands(a: Any, b: Any, op: str, floating: bool = False) -> tuple[An
 
 
 def _as_operand(x: Any, op: str) -> Any:
+    if isinstance(x, np.generic):  # a numpy scalar promotes as the Python number it holds
+        return x.item()
     if isinstance(x, Tensor | bool | int | float):
         return x
-    if isinstance(x, np.ndarray | np.generic):
+    if isinstance(x, np.ndarray):
         return _make(np.asarray(x))
     raise TypeError(
         f"{op}(): unsupported operand type {type(x).__name__}; expected a Tensor or a Python number"

@@ -17,6 +17,8 @@ from ._util import tensor_arg
 class Clone(Function):
     """a copy: the gradient passes through."""
 
+    saves = ()  # backward needs only shapes
+
     def forward(self, x):
         return np.array(x, copy=True)
 
@@ -26,6 +28,8 @@ class Clone(Function):
 
 class ToCopy(Function):
     """a dtype conversion: the gradient is converted back."""
+
+    saves = ()  # backward needs only shapes
 
     def __init__(self, np_dtype: np.dtype) -> None:
         self.np_dtype = np_dtype
@@ -51,11 +55,23 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
+        elif isinstance(a, str) and a.split(":")[0] not in _DEVICES:
+            raise RuntimeError(
+                f"Invalid device string: '{a}' (for a dtype pass e.g. torch.float64)"
+            )
+        elif not isinstance(a, str | bool) and type(a).__name__ != "device":
+            raise TypeError(
+                f"to() received an invalid combination of arguments - got ({type(a).__name__}); "
+                "expected a dtype such as mini_autograd.float64, a device or a tensor"
+            )
     if dtype is None or input._data.dtype == dtype.np:
         return input
     if input._requires_grad and not dtype.is_floating_point:
         return _make(np.asarray(input._data, dtype=dtype.np))
     return ToCopy(dtype.np)(input)
+
+
+_DEVICES = ("cpu", "cuda", "mps", "meta", "xpu")
 
 
 @register("double", top=False)

@@ -32,6 +32,8 @@ from ._util import (
 class Add(Function):
     """d(a+b) = (gy, gy); broadcasting is undone by the engine."""
 
+    saves = ()  # backward needs only shapes
+
     def forward(self, a, b):
         return a + b
 
@@ -41,6 +43,8 @@ class Add(Function):
 
 class Sub(Function):
     """d(a-b) = (gy, -gy)"""
+
+    saves = ()  # backward needs only shapes
 
     def forward(self, a, b):
         return a - b
@@ -60,6 +64,11 @@ class Rsub(Sub):
 class Mul(Function):
     """d(ab) = (gy b, gy a)"""
 
+    def saved_tensors_of_inputs(self) -> list:
+        """a is read only for b's gradient and b only for a's, as torch saves them."""
+        (a, b), (ga, gb) = self.inputs, self.needs_input_grad
+        return [x for x, need in ((a, gb), (b, ga)) if need and isinstance(x, Tensor)]
+
     def forward(self, a, b):
         return a * b
 
@@ -70,6 +79,11 @@ class Mul(Function):
 
 class Div(Function):
     """d(a/b) = (gy / b, -gy a / b^2)"""
+
+    def saved_tensors_of_inputs(self) -> list:
+        """b always, a only for b's gradient, as torch saves them."""
+        (a, b), (_, gb) = self.inputs, self.needs_input_grad
+        return [x for x, need in ((a, gb), (b, True)) if need and isinstance(x, Tensor)]
 
     def forward(self, a, b):
         return quiet(np.true_divide, a, b)
@@ -82,6 +96,8 @@ class Div(Function):
 
 class Neg(Function):
     """d(-x) = -gy"""
+
+    saves = ()  # backward needs only shapes
 
     def forward(self, x):
         return -x

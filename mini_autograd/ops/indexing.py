@@ -3,26 +3,34 @@ accumulate)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
+from .. import _inplace, _version
 from .._function import Function
-from .._grad_mode import is_grad_enabled
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
-from ._util import Node, data, tensor_arg
+from ._util import Node, tensor_arg
 from .elementwise import Where
 
 
 class Index(Node):
     """y = x[key]: the gradient is scattered back into zeros of x's shape (adding repeats)."""
 
+    saves = ()  # backward needs only x's shape
+
     def __init__(self, key: Any, node: str = "IndexBackward0") -> None:
         self.key, self.node = key, node
+        # a basic key (ints, slices, None, ...) gives a view: in-place writes go to the base
+        self.view_key = key if node != "IndexBackward0" and _is_basic(key) else None
 
     def forward(self, x):
-        return x[self.key]
+        y = x[self.key]
+        if self.view_key is not None and type(y) is not np.ndarray and isinstance(x, np.ndarray):
+            y = x[(*self.key, Ellipsis)]  # a 0-d view, not a copy: x[1].zero_() writes into x
+        return y
 
     def backward(self, gy, x):
         return IndexPut.apply(gy, key=self.key, shape=np.shape(x))
@@ -44,6 +52,67 @@ class IndexPut(Function):
 
     def backward(self, ggx, gy):
         return Index.apply(ggx, key=self.key)
+
+
+class CopySlices(Node):
+    """y = x with y[key] = v (torch's node for x[key] = v): x's gradient is gy with zeros at key,
+    v's is gy[key] (summed to v's shape by the engine)."""
+
+    saves = ()
+
+    def __init__(self, key: Any, value: Any = None) -> None:
+        self.key, self.value = key, value
+        self.node = "torch::autograd::CopySlices" if _is_basic(key) else "IndexPutBackward0"
+
+    def forward(self, x, v=None):
+        y = np.array(x, copy=True)
+        y[self.key] = _fit(self.value if v is None else v, y[self.key])
+        return y
+
+    def backward(self, gy, x, v=None):
+        keep = np.ones(np.shape(x), dtype=bool)
+        keep[self.key] = False
+        gx = Where.apply(keep, gy, 0.0)
+        if v is None:
+            return gx
+        gv = Index.apply(gy, key=self.key)
+        if np.ndim(gv) < np.ndim(v):  # v had leading size-1 dims that the write dropped
+            gv = gv.reshape(np.shape(v)) if np.size(gv) == np.size(v) else gv
+        need_x, need_v = self.needs_input_grad
+        return (gx if need_x else None), (gv if need_v else None)
+
+    @staticmethod
+    def write(base: Tensor, key: tuple, value: Any) -> None:
+        """base[key] = value on the memory itself (value broadcast, cast), bumping its version."""
+        if value is None or isinstance(value, str | bytes | dict):
+            raise TypeError(
+                f"can't assign a {type(value).__name__} to a mini_autograd tensor of dtype "
+                f"{base.dtype} (x[key] = value takes a number or a tensor)"
+            )
+        v = value._data if isinstance(value, Tensor) else value
+        if type(base._data) is not np.ndarray:
+            base._data = np.array(base._data)
+        try:
+            target = base._data[key]
+            base._data[key] = _fit(v, target)
+        except IndexError as err:
+            msg = str(err).replace("axis", "dimension")
+            raise IndexError(f"{msg} (indexing a tensor of shape {list(base.shape)})") from None
+        except ValueError as err:
+            raise RuntimeError(
+                f"index_put_: {err} (tensor of shape {list(base._data.shape)}, value "
+                f"of shape {list(np.shape(v))})"
+            ) from None
+        _version.bump(base._data)
+
+
+def _fit(v: Any, target: Any) -> Any:
+    """torch drops a value's leading size-1 dims: x[0] = ones(1, 3) is fine."""
+    if np.ndim(v):
+        lead = np.ndim(v) - np.ndim(target)
+        while lead > 0 and np.shape(v)[0] == 1:
+            v, lead = v[0], lead - 1
+    return v
 
 
 class Gather(Function):
@@ -83,8 +152,19 @@ def _is_basic(key: tuple) -> bool:
     return all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key)
 
 
-def _normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
+def normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
     """torch's index key as a numpy key, plus the name of the node torch would record."""
+    if isinstance(key, list) and any(
+        k is None or k is Ellipsis or isinstance(k, list | tuple | slice | Tensor | np.ndarray)
+        for k in key
+    ):
+        warnings.warn(  # torch's (and old numpy's) reading of x[[[0, 1], [1, 2]]]
+            "Using a non-tuple sequence for multidimensional indexing is deprecated; use "
+            "x[tuple(seq)] instead of x[seq]",
+            UserWarning,
+            stacklevel=3,
+        )
+        key = tuple(key)
     if not isinstance(key, tuple):
         key = (key,)
     out: list[Any] = []
@@ -95,6 +175,14 @@ def _normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
             k = k._data
             if k.dtype.kind not in "iub":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if k.dtype == np.uint8:
+                warnings.warn(
+                    "indexing with dtype uint8 is now deprecated, please use a dtype bool "
+                    "instead (the uint8 tensor is read as a mask)",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                k = k.astype(bool)
             if k.ndim == 0 and k.dtype.kind in "iu":
                 k, node = int(k), "SelectBackward0"
             else:
@@ -116,6 +204,11 @@ def _normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
             node = "SliceBackward0"
         elif k is None:
             node = "UnsqueezeBackward0"
+        elif isinstance(k, str | bytes | dict | float):
+            raise TypeError(
+                f"only integers, slices (`:`), ellipsis (`...`), None and long or byte tensors "
+                f"are valid indices (got {type(k).__name__})"
+            )
         elif k is not Ellipsis:
             raise IndexError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or "
@@ -125,12 +218,34 @@ def _normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
     return tuple(out), "IndexBackward0" if advanced else node
 
 
+def _split_ints(key: tuple) -> tuple[tuple, tuple]:
+    """(the ints of key with ':' elsewhere, the rest of key without the ints)."""
+    ints: list[Any] = []
+    for k in key:
+        if type(k) is int or k is Ellipsis:
+            ints.append(k)
+        elif isinstance(k, bool) or (isinstance(k, np.ndarray) and k.dtype == bool):
+            ints.extend([slice(None)] * np.ndim(k))  # a mask spans its own dims
+        elif k is not None:
+            ints.append(slice(None))
+    rest = tuple(k for k in key if type(k) is not int)
+    return tuple(ints), rest
+
+
 @register("__getitem__", top=False)
 def getitem(input: Tensor, key: Any) -> Tensor:
     """x[key] with ints, slices (positive steps), None, ..., integer tensors/lists, bool masks."""
-    np_key, node = _normalize_key(key, input._data.shape)
+    np_key, node = normalize_key(key, input._data.shape)
     try:
-        return Index(np_key, node)(input)
+        if node == "IndexBackward0" and any(type(k) is int for k in np_key):
+            # torch selects the ints first, then indexes the rest: x[0, :, [0, 1]] is (4, 2),
+            # where numpy would broadcast the int with the list and put their dims first
+            ints, rest = _split_ints(np_key)
+            return Index(rest)(Index(ints, "SelectBackward0")(input))
+        y = Index(np_key, node)(input)
+        if y.grad_fn is not None and node != "IndexBackward0":
+            _inplace.track_view(input, y)
+        return y
     except IndexError as err:
         msg = str(err).replace("axis", "dimension")
         raise IndexError(f"{msg} (indexing a tensor of shape {list(input._data.shape)})") from None
@@ -138,30 +253,9 @@ def getitem(input: Tensor, key: Any) -> Tensor:
 
 @register("__setitem__", top=False)
 def setitem(input: Tensor, key: Any, value: Tensor | float) -> None:
-    """x[key] = value in place, value broadcast and cast to x's dtype; for tensors outside the
-    graph (data, or leaves under no_grad), as the engine's other in-place ops."""
-    input._check_inplace("index_put_")
-    if isinstance(value, Tensor) and value._requires_grad and is_grad_enabled():
-        raise RuntimeError(
-            "x[key] = value with a value that requires grad is not supported: in-place ops are "
-            "not recorded; build the result out of place (where, masked_fill, cat)"
-        )
-    np_key, _ = _normalize_key(key, input._data.shape)
-    v = value._data if isinstance(value, Tensor) else value
-    try:
-        if np.ndim(v):  # torch drops a value's leading size-1 dims: x[0] = ones(1) is fine
-            lead = np.ndim(v) - np.ndim(input._data[np_key])
-            while lead > 0 and np.shape(v)[0] == 1:
-                v, lead = v[0], lead - 1
-        input._data[np_key] = v
-    except IndexError as err:
-        msg = str(err).replace("axis", "dimension")
-        raise IndexError(f"{msg} (indexing a tensor of shape {list(input._data.shape)})") from None
-    except ValueError as err:
-        raise RuntimeError(
-            f"index_put_: {err} (tensor of shape {list(input._data.shape)}, value "
-            f"of shape {list(np.shape(data(value)))})"
-        ) from None
+    """x[key] = value in place, value broadcast and cast to x's dtype; recorded (torch's
+    CopySlices) when x or value is part of the graph."""
+    _inplace.set_slice(input, key, value)
 
 
 @register()
@@ -235,7 +329,7 @@ def embedding(
             "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
         )
     n = w._data.shape[0]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise IndexError(
             f"index out of range in self (embedding of {n} rows, got index "
             f"{int(idx.max()) if idx.max() >= n else int(idx.min())})"

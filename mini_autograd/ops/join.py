@@ -18,6 +18,8 @@ from .indexing import Index
 class Cat(Function):
     """concatenate along dim: each input gets its slice of the gradient."""
 
+    saves = ()  # backward needs only shapes
+
     def __init__(self, dim: int) -> None:
         self.dim = dim
 
@@ -42,6 +44,8 @@ class Cat(Function):
 class Stack(Function):
     """stack along a new dim: each input gets its slice of the gradient."""
 
+    saves = ()  # backward needs only shapes
+
     def __init__(self, dim: int) -> None:
         self.dim = dim
 
@@ -59,6 +63,8 @@ class Stack(Function):
 
 class Split(Node):
     """split along dim into pieces of `sizes`: the gradients are joined, zeros for unused pieces."""
+
+    saves = ()  # backward needs only shapes
 
     def __init__(self, sizes: tuple[int, ...], dim: int, node: str) -> None:
         self.sizes, self.dim, self.node = sizes, dim, node
@@ -83,6 +89,8 @@ class Split(Node):
 
 class Unbind(Function):
     """the slices along dim, as views: their gradients are stacked back (zeros for unused ones)."""
+
+    saves = ()  # backward needs only shapes
 
     def __init__(self, dim: int) -> None:
         self.dim = dim

@@ -39,6 +39,19 @@ for _uf, _name, _dunder, _aliases in (
         _uf, _name, f"Elementwise {_name} as a bool tensor.", dunders=(_dunder,), aliases=_aliases
     )
 
+_eq, _ne = Tensor.__eq__, Tensor.__ne__
+
+
+def _eq_or_none(self: Tensor, other: object) -> Tensor | bool:
+    return False if other is None else _eq(self, other)  # t == None is False, as torch
+
+
+def _ne_or_none(self: Tensor, other: object) -> Tensor | bool:
+    return True if other is None else _ne(self, other)
+
+
+Tensor.__eq__, Tensor.__ne__ = _eq_or_none, _ne_or_none  # type: ignore[method-assign,assignment]
+
 for _uf, _name in (
     (np.logical_and, "logical_and"),
     (np.logical_or, "logical_or"),

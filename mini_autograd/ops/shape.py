@@ -18,6 +18,8 @@ from ._util import Node, dims, shape_arg, tensor_arg
 class Reshape(Node):
     """reshape: the gradient is reshaped back. `node` is torch's name for the view it stands for."""
 
+    saves = ()  # backward needs only shapes
+
     def __init__(self, shape: tuple[int, ...], node: str = "ViewBackward0") -> None:
         self.shape, self.node = shape, node
 
@@ -31,6 +33,8 @@ class Reshape(Node):
 class Expand(Function):
     """broadcast to a larger shape: the gradient is summed back."""
 
+    saves = ()  # backward needs only shapes
+
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
 
@@ -43,6 +47,8 @@ class Expand(Function):
 
 class SumToSize(Node):
     """sum a broadcast array back to `shape` (the adjoint of expand)."""
+
+    saves = ()  # backward needs only shapes
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
@@ -59,6 +65,8 @@ class SumToSize(Node):
 class Transpose(Node):
     """swap two axes: the gradient swaps them back."""
 
+    saves = ()  # backward needs only shapes
+
     def __init__(self, dim0: int, dim1: int, node: str = "TransposeBackward0") -> None:
         self.dim0, self.dim1, self.node = dim0, dim1, node
 
@@ -71,6 +79,8 @@ class Transpose(Node):
 
 class Permute(Function):
     """reorder axes: the gradient takes the inverse order."""
+
+    saves = ()  # backward needs only shapes
 
     def __init__(self, dims: tuple[int, ...]) -> None:
         self.dims = dims

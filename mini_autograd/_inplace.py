@@ -1,0 +1,365 @@
+"""In-place ops as torch's: a write bumps the version counter, and on a tensor of the graph it is
+recorded like the out-of-place op, whose node becomes the tensor's new grad_fn.
+
+`x.add_(y)` on a non-leaf computes `x + y` from a *snapshot* of x (a Tensor standing for x's old
+value and old place in the graph), writes the result into x's memory, and rebases x onto the new
+node. Nodes made before the write keep reaching x's old node (`Tensor._rebased` remembers it), and
+a node that saved x's old value notices the write through the version counter. When the op's own
+backward needs the old value (`x.mul_(y)` with y requiring grad), the snapshot keeps a copy, as
+torch keeps the original self. An in-place op on a slice of a graph tensor (`y[0].mul_(2)`,
+`y[0] = v`) rebases the tensor it is a view of, with torch's CopySlices node.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _grad_mode, _version
+from ._tensor import Tensor, _make
+from .ops._util import Node
+
+_grad_state = _grad_mode.state
+
+_LEAF = (
+    "a leaf Variable that requires grad is being used in an in-place operation ({op}); "
+    "wrap the update in `with mini_autograd.no_grad():` or work on a clone()"
+)
+_LEAF_VIEW = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation ({op})."
+)
+
+
+def records(t: Tensor, others: tuple[Any, ...]) -> bool:
+    """Whether an in-place op on t with these operands must be recorded in the graph."""
+    if not _grad_state.enabled:
+        return False
+    return t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
+
+
+def write(t: Tensor, values: Any) -> None:
+    """Store values into t's memory (broadcast, cast to t's dtype) and bump its version."""
+    if type(t._data) is not np.ndarray:  # a numpy scalar: give t memory of its own first
+        t._data = np.array(t._data)
+    t._data[...] = values
+    _version.bump(t._data)
+
+
+def check_leaf(t: Tensor, op: str) -> None:
+    """torch's error for an in-place op on a leaf that requires grad, while grad mode is on."""
+    if t.grad_fn is None and t._requires_grad and _grad_state.enabled:
+        raise RuntimeError(_LEAF.format(op=op))
+
+
+def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple = ()) -> Tensor:
+    """Run `compute(old t) -> result` in place on t, recording it when the graph needs it."""
+    if not records(t, others):
+        result = compute(t)
+        _check_fits(t, result, op)
+        write(t, result._data)
+        return t
+    check_leaf(t, op)
+    view = _view_base(t, op)
+    old = _snapshot(t)
+    result = compute(old)
+    _check_fits(t, result, op)
+    if result.dtype != t.dtype:
+        result = result.to(t.dtype)
+    node = result.grad_fn
+    if node is not None and _saves_input(node, old):
+        old._data = np.array(old._data)  # the op reads x's old value: keep it, as torch
+    if view is not None:  # y[k].mul_(2) is y[k] = y[k] * 2: y is rebased, then the slice
+        base, key = view
+        set_slice(base, key, result, op, normalized=True)
+        return t
+    write(t, result._data)
+    rebase(t, node, result._output_nr, old)
+    _refresh_views(t)
+    if node is not None and node.save_output:
+        node._y = t._data  # the result lives in t now: writing t again is caught
+        node._out_epoch = _version.epoch[0]
+    return t
+
+
+def set_slice(
+    base: Tensor, key: Any, value: Any, op: str = "index_put_", normalized: bool = False
+) -> None:
+    """base[key] = value, recorded as torch's CopySlices when the graph needs it."""
+    from .ops.indexing import CopySlices, normalize_key
+
+    np_key = key if normalized else normalize_key(key, base._data.shape)[0]
+    if not records(base, (value,)):
+        CopySlices.write(base, np_key, value)
+        return
+    check_leaf(base, op)
+    outer = _view_base(base, op)
+    old = _snapshot(base)
+    if isinstance(value, Tensor):
+        result = CopySlices(np_key)(old, value)
+    else:
+        result = CopySlices(np_key, value)(old)
+    if outer is not None:  # base is itself a slice: write its whole new value into its base
+        set_slice(outer[0], outer[1], result, op, normalized=True)
+        return
+    CopySlices.write(base, np_key, value)
+    rebase(base, result.grad_fn, 0, old)
+    _refresh_views(base)
+
+
+def rebase(t: Tensor, fn: Any, nr: int, old: Tensor) -> None:
+    """Make fn t's grad_fn; nodes made before keep reaching t's old node through `_rebased`."""
+    if t.grad_fn is not None:
+        entry = (_version.epoch[0], t.grad_fn, t._output_nr)
+        t._rebased = [entry] if t._rebased is None else [*t._rebased, entry]
+        if t._hooks:  # hooks registered before the write see the old value's gradient
+            old._hooks, t._hooks = t._hooks, None
+            t.grad_fn._watch(old)
+        elif t._retains_grad and t.grad_fn._watched:
+            t.grad_fn._watched.pop(t._output_nr, None)
+    t.grad_fn = fn
+    t._output_nr = nr
+    t._requires_grad = fn is not None
+    if fn is not None and t._retains_grad:
+        fn._watch(t)
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    """A Tensor for t's value before the write: same memory, same place in the graph."""
+    s = _make(t._data, t.grad_fn, t._output_nr)
+    s._requires_grad = t._requires_grad
+    return s
+
+
+def _saves_input(node: Any, x: Tensor) -> bool:
+    """Whether node's backward reads the tensor x (one of its inputs)."""
+    return any(s is x for s in node.saved_tensors_of_inputs())
+
+
+def _check_fits(t: Tensor, result: Tensor, op: str) -> None:
+    if result._data.shape != t._data.shape:
+        raise RuntimeError(
+            f"{op}: output with shape {list(t.shape)} doesn't match the broadcast shape "
+            f"{list(result.shape)}"
+        )
+    kind, rkind = t._data.dtype.kind, result._data.dtype.kind
+    if (kind != "f" and rkind == "f") or (kind == "b" and rkind != "b"):
+        raise RuntimeError(
+            f"{op}: result type {_type_name(result)} can't be cast to the desired output type "
+            f"{_type_name(t)}"
+        )
+
+
+def _type_name(t: Tensor) -> str:
+    from .ops._util import torch_dtype_name
+
+    return torch_dtype_name(t)
+
+
+def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
+    """(base, key) when t is a slice (basic index) of a graph tensor; errors for other views."""
+    fn = t.grad_fn
+    if fn is None or not isinstance(t._data, np.ndarray) or t._data.base is None:
+        return None
+    key = getattr(fn, "view_key", None)
+    if fn.inputs is not None and key is not None:
+        base = fn.inputs[0]
+        if base.grad_fn is None:
+            raise RuntimeError(_LEAF_VIEW.format(op=op))
+        return base, key
+    raise RuntimeError(
+        f"{op}: in-place operation on a view ({fn.name()}) of a tensor that is part of the graph "
+        "is not supported; apply it to the base tensor, or to a clone()"
+    )
+
+
+#: id(base tensor) -> weakrefs of the slices taken of it in the graph, which follow its writes
+_VIEWS: dict[int, list[weakref.ref]] = {}
+
+
+def track_view(base: Tensor, view: Tensor) -> None:
+    """Remember that `view` (a slice of the non-leaf `base`) must follow base's writes."""
+    if base.grad_fn is None:
+        return
+    key = id(base)
+    views = _VIEWS.get(key)
+    if views is None or views[0]() is not base:
+        views = _VIEWS[key] = [weakref.ref(base, lambda _, key=key: _VIEWS.pop(key, None))]
+    elif len(views) > 16:
+        views[1:] = [r for r in views[1:] if r() is not None]
+    views.append(weakref.ref(view))
+
+
+def _refresh_views(base: Tensor) -> None:
+    """Slices taken of base before a recorded write now read the new base, as torch's views."""
+    views = _VIEWS.get(id(base))
+    if not views or views[0]() is not base:
+        return
+    from .ops.indexing import Index
+
+    for ref in views[1:]:
+        v = ref()
+        if v is None:
+            continue
+        key = getattr(v.grad_fn, "view_key", None)
+        if key is None:
+            continue
+        fresh = Index(key, v.grad_fn.name())(base)
+        rebase(v, fresh.grad_fn, 0, _snapshot(v))
+        _refresh_views(v)
+
+
+# --- the nodes of torch's in-place-only ops -----------------------------------------------------
+
+
+class Fill(Node):
+    """x.fill_(v) / x.zero_(): nothing flows back to x; a 0-d tensor v gets the sum of gy."""
+
+    saves = ()
+
+    def __init__(self, value: Any, node: str) -> None:
+        self.value, self.node = value, node
+
+    def forward(self, x, v=None):
+        return np.full(np.shape(x), self.value if v is None else v, dtype=np.asarray(x).dtype)
+
+    def backward(self, gy, x, v=None):
+        if v is None:
+            return gy * 0.0
+        need_x, need_v = self.needs_input_grad
+        return (gy * 0.0 if need_x else None), (gy.sum() if need_v else None)
+
+
+class Copy(Node):
+    """x.copy_(src): src broadcast to x's shape and cast to its dtype; the gradient goes to src."""
+
+    saves = ()
+
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
+    def forward(self, x, src):
+        return np.array(np.broadcast_to(src, np.shape(x)), dtype=np.asarray(x).dtype)
+
+    def backward(self, gy, x, src):
+        need_x, need_src = self.needs_input_grad
+        return (gy * 0.0 if need_x else None), (gy if need_src else None)
+
+
+# --- the methods ----------------------------------------------------------------------------------
+
+
+def _value(v: Any) -> Any:
+    return v._data if isinstance(v, Tensor) else v
+
+
+def add_(self: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
+    """self += alpha * other, in place."""
+    return apply(self, "add_", lambda t: t.add(other, alpha=alpha), (other,))
+
+
+def sub_(self: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
+    """self -= alpha * other, in place."""
+    return apply(self, "sub_", lambda t: t.sub(other, alpha=alpha), (other,))
+
+
+def mul_(self: Tensor, other: Any) -> Tensor:
+    """self *= other, in place."""
+    return apply(self, "mul_", lambda t: t.mul(other), (other,))
+
+
+def div_(self: Tensor, other: Any) -> Tensor:
+    """self /= other, in place."""
+    return apply(self, "div_", lambda t: t.div(other), (other,))
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Fill with zeros in place."""
+    if not records(self, ()):
+        write(self, 0)
+        return self
+    return apply(self, "zero_", lambda t: Fill(0, "ZeroBackward0")(t))
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Fill with a number (or a 0-d tensor) in place."""
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value._data.ndim} dimensions."
+        )
+    if not records(self, (value,)):
+        write(self, _value(value))
+        return self
+    if isinstance(value, Tensor):
+        return apply(self, "fill_", lambda t: Fill(None, "FillBackward3")(t, value), (value,))
+    return apply(self, "fill_", lambda t: Fill(value, "FillBackward2")(t))
+
+
+def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
+    """Copy src's values (broadcast to this shape, cast to this dtype) in place."""
+    value = _value(src) if isinstance(src, Tensor) else np.asarray(src)
+    if np.broadcast_shapes(np.shape(value), self._data.shape) != self._data.shape:
+        raise RuntimeError(
+            f"copy_: the size of src {list(np.shape(value))} must be broadcastable to the size "
+            f"of self {list(self.shape)}"
+        )
+    if not records(self, (src,)):
+        write(self, value)
+        return self
+    return apply(self, "copy_", lambda t: Copy()(t, src), (src,))
+
+
+def _iadd(self: Tensor, other: Any) -> Tensor:
+    return add_(self, other)
+
+
+def _isub(self: Tensor, other: Any) -> Tensor:
+    return sub_(self, other)
+
+
+def _imul(self: Tensor, other: Any) -> Tensor:
+    return mul_(self, other)
+
+
+def _itruediv(self: Tensor, other: Any) -> Tensor:
+    return div_(self, other)
+
+
+#: out-of-place ops whose `name_` form is the same op written into self
+_ELEMENTWISE = (
+    "exp", "log", "log1p", "log2", "expm1", "sqrt", "rsqrt", "tanh", "sigmoid", "relu", "neg",
+    "negative", "abs", "absolute", "sin", "cos", "tan", "erf", "floor", "ceil", "round", "sign",
+    "reciprocal", "square", "clamp", "clip", "clamp_min", "clamp_max", "pow", "masked_fill",
+    "where", "true_divide", "minimum", "maximum", "logical_not", "bitwise_not", "sinh", "cosh",
+    "asin", "acos", "atan", "trunc", "frac", "lerp", "addcmul", "addcdiv", "remainder", "fmod",
+    "hardtanh", "leaky_relu", "elu", "silu", "gelu", "nan_to_num", "atan2", "copysign", "exp2",
+)  # fmt: skip
+
+
+def _inplace_of(name: str) -> Callable[..., Tensor]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        others = args + tuple(kwargs.values())
+        return apply(self, name + "_", lambda t: getattr(t, name)(*args, **kwargs), others)
+
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"{name}, written into self (in place)."
+    return method
+
+
+def install() -> None:
+    """Attach the in-place methods to Tensor (after the ops they compute with)."""
+    for fn in (add_, sub_, mul_, div_, zero_, fill_, copy_):
+        setattr(Tensor, fn.__name__, fn)
+    for dunder, fn in (
+        ("__iadd__", _iadd),
+        ("__isub__", _isub),
+        ("__imul__", _imul),
+        ("__itruediv__", _itruediv),
+    ):
+        setattr(Tensor, dunder, fn)
+    for name in _ELEMENTWISE:
+        if hasattr(Tensor, name) and not hasattr(Tensor, name + "_"):
+            setattr(Tensor, name + "_", _inplace_of(name))
