@@ -3,6 +3,7 @@
 from . import (  # noqa: F401 - registration
     activation,
     classification,
+    conv,
     convert,
     elementwise,
     indexing,
