@@ -92,11 +92,8 @@ class ConvWeight(Node):
         n, o, c = x.shape[0], y.shape[1], x.shape[1]
         cols = im2col(x, geom).reshape(n, g, -1, math.prod(geom.y_size))
         ys = y.reshape(n, g, o // g, -1)
-        if n == 1:
-            w = np.matmul(ys[0], cols[0].swapaxes(1, 2))
-        else:  # one matmul over (batch · positions): the columns become (g, N·Y, C/g·K)
-            a = ys.transpose(1, 2, 0, 3).reshape(g, o // g, -1)
-            w = np.matmul(a, cols.transpose(1, 0, 3, 2).reshape(g, -1, cols.shape[2]))
+        # per sample (O/g, Y) @ (Y, C/g·K), summed over the batch: no transposed copy of the columns
+        w = np.matmul(ys, cols.swapaxes(-1, -2)).sum(0)
         return w.reshape((o, c // g, *geom.k_size))
 
     def backward(self, gw, x, y):
