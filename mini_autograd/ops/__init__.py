@@ -13,6 +13,7 @@ from . import (  # noqa: F401 - registration
     loss,
     minmax,
     normalization,
+    padding,
     pooling,
     reduction,
     shape,
