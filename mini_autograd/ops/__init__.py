@@ -18,6 +18,7 @@ from . import (  # noqa: F401 - registration
     reduction,
     shape,
     unary,
+    vision,
 )
 from ._registry import OPS, OpInfo, functional, top_level
 
