@@ -150,7 +150,7 @@ def _batched(x: Tensor, nd: int) -> tuple[Tensor, bool]:
 
 
 def _unbatched(y: Tensor, squeeze: bool) -> Tensor:
-    return Reshape.apply(y, shape=y._data.shape[1:]) if squeeze else y
+    return Reshape.apply(y, shape=y._data.shape[1:], node="SqueezeBackward1") if squeeze else y
 
 
 def _padding(padding, nd, k, dilation, stride, op) -> tuple[tuple[int, int], ...]:
@@ -267,7 +267,7 @@ def _conv_transpose(
     return _unbatched(ConvTranspose(geom, groups)(*args), squeeze)
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -281,7 +281,7 @@ def conv1d(
     return _conv(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -295,7 +295,7 @@ def conv2d(
     return _conv(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def conv3d(
     input: Tensor,
     weight: Tensor,
@@ -309,7 +309,7 @@ def conv3d(
     return _conv(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def conv_transpose1d(
     input: Tensor,
     weight: Tensor,
@@ -335,7 +335,7 @@ def conv_transpose1d(
     )
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,
@@ -361,7 +361,7 @@ def conv_transpose2d(
     )
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def conv_transpose3d(
     input: Tensor,
     weight: Tensor,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .._function import Function
+from .._grad_mode import no_grad
 from .._tensor import Tensor
 from ._registry import register
 from ._util import tensor_arg
@@ -169,11 +170,11 @@ def _update(running: Tensor | None, value: np.ndarray, momentum: float) -> None:
     """running <- (1 - momentum) running + momentum value, in place (no graph)."""
     if running is not None:
         r = running._data
-        r *= 1 - momentum
-        r += momentum * value.astype(r.dtype, copy=False)
+        with no_grad():  # through copy_, so that in-place bookkeeping sees the update
+            running.copy_(r * (1 - momentum) + momentum * value.astype(r.dtype, copy=False))
 
 
-@register(top=True, method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -259,7 +260,7 @@ def group_norm(
     return _affine(y, weight, bias)
 
 
-@register(top=True, method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,

@@ -8,9 +8,28 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _make
 from ._registry import register
-from ._util import Node, tensor_arg
+from ._util import Node, data, tensor_arg
+
+
+class Anchor(Node):
+    """g itself, tied to x with a zero derivative: a gradient that does not depend on x still
+    belongs to x's graph under create_graph, as torch's pooling and padding backwards do."""
+
+    def __init__(self, node: str = "AnchorBackward0") -> None:
+        self.node = node
+
+    def forward(self, g, x):
+        return g
+
+    def backward(self, gg, g, x):
+        return gg, _make(np.zeros(np.shape(x), dtype=np.result_type(data(x))))
+
+
+def anchored(g, x):
+    """g, made part of x's graph when backward records one (x a Tensor)."""
+    return Anchor.apply(g, x) if isinstance(x, Tensor) and x.requires_grad else g
 
 
 class Pad(Node):
@@ -38,14 +57,16 @@ class Pad(Node):
 class TakeAxis(Node):
     """y = x[..., idx, ...] along `axis`: the gradient sums the picked positions back."""
 
-    def __init__(self, idx: np.ndarray, axis: int, node: str) -> None:
-        self.idx, self.axis, self.node = idx, axis, node
+    def __init__(self, idx: np.ndarray, axis: int, node: str, anchor: bool = False) -> None:
+        # anchor: torch's reflection and replication pads tie their gradient to the input
+        self.idx, self.axis, self.node, self.anchor = idx, axis, node, anchor
 
     def forward(self, x):
         return np.take(x, self.idx, axis=self.axis)
 
     def backward(self, gy, x):
-        return TakeAxisT.apply(gy, idx=self.idx, axis=self.axis, n=np.shape(x)[self.axis])
+        g = TakeAxisT.apply(gy, idx=self.idx, axis=self.axis, n=np.shape(x)[self.axis])
+        return anchored(g, x) if self.anchor else g
 
 
 class TakeAxisT(Node):
@@ -83,7 +104,7 @@ _NODES = {
 }
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None):
     """Pad the last len(pad) // 2 dims, pad = (last_before, last_after, prev_before, ...)."""
     x = tensor_arg(input, "pad")
@@ -131,5 +152,6 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             )
             n, lo, hi = y._data.shape[axis], max(lo, 0), max(hi, 0)
         if lo or hi:
-            y = TakeAxis(_indices(n, lo, hi, mode), axis, _NODES[mode].format(k))(y)
+            node = _NODES[mode].format(k)
+            y = TakeAxis(_indices(n, lo, hi, mode), axis, node, mode != "circular")(y)
     return y

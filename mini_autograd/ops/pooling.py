@@ -17,9 +17,8 @@ from .._tensor import Tensor, _make
 from ._registry import register
 from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, out_size, pad_array, windows
-from .elementwise import Mul
 from .linalg import matmul
-from .shape import Reshape
+from .padding import anchored
 from .unary import relu
 
 Size = int | Sequence[int]
@@ -28,16 +27,30 @@ Size = int | Sequence[int]
 class Gather(Node):
     """y = x.flat[idx] per (N, C) plane: the gradient scatters back (accumulating repeats)."""
 
-    def __init__(self, idx: np.ndarray, node: str, unique: bool = False) -> None:
+    def __init__(
+        self, idx: np.ndarray, node: str, unique: bool = False, shape: tuple | None = None
+    ) -> None:
         self.idx, self.node, self.unique = idx, node, unique
+        self.shape = idx.shape if shape is None else shape  # unbatched: idx without its batch
 
     def forward(self, x):
         lead = self.idx.shape[:2]
         flat = x.reshape(*lead, -1)
-        return np.take_along_axis(flat, self.idx.reshape(*lead, -1), axis=2).reshape(self.idx.shape)
+        return np.take_along_axis(flat, self.idx.reshape(*lead, -1), axis=2).reshape(self.shape)
 
     def backward(self, gy, x):
-        return Scatter.apply(gy, idx=self.idx, size=np.shape(x), unique=self.unique)
+        g = Scatter.apply(gy, idx=self.idx, size=np.shape(x), unique=self.unique)
+        return anchored(g, x)
+
+
+def _gather(x: Tensor, idx: np.ndarray, node: str, squeeze: bool, unique: bool = False):
+    """The pooled values, with the unbatched input's batch dim (of idx) left out."""
+    return Gather(idx, node, unique, idx.shape[1:] if squeeze else None)(x)
+
+
+def _node(nd: int, name: str) -> str:
+    # torch runs the 1-d pools as 2-d ones between an unsqueeze and a squeeze
+    return "SqueezeBackward1" if nd == 1 else name
 
 
 class Scatter(Node):
@@ -50,7 +63,8 @@ class Scatter(Node):
 
     def forward(self, x):
         lead = self.idx.shape[:2]
-        planes, length = math.prod(lead), math.prod(self.size[2:])
+        planes = math.prod(lead)
+        length = math.prod(self.size) // planes
         idx = self.idx.reshape(planes, -1)
         if self.unique:
             out = np.zeros((planes, length), dtype=x.dtype)
@@ -69,26 +83,27 @@ class Scatter(Node):
 class WindowSum(Node):
     """y = the sum of each window of the zero-padded x: the gradient is col2im of gy."""
 
-    def __init__(self, geom: Geometry, node: str) -> None:
-        self.geom, self.node = geom, node
+    def __init__(self, geom: Geometry, node: str, scale: np.ndarray) -> None:
+        self.geom, self.node, self.scale = geom, node, scale
 
     def forward(self, x):
         nd = self.geom.nd
         w = windows(pad_array(x, self.geom), self.geom)
-        return np.add.reduce(w, axis=tuple(range(w.ndim - nd, w.ndim)))
+        return np.add.reduce(w, axis=tuple(range(w.ndim - nd, w.ndim))) * self.scale
 
     def backward(self, gy, x):
-        return WindowSumT.apply(gy, geom=self.geom)
+        return anchored(WindowSumT.apply(gy, geom=self.geom, scale=self.scale), x)
 
 
 class WindowSumT(Node):
-    """x = col2im of y broadcast over each window (the adjoint of WindowSum)."""
+    """x = col2im of y·scale broadcast over each window (the adjoint of WindowSum)."""
 
-    def __init__(self, geom: Geometry) -> None:
-        self.geom, self.node = geom, "AvgPoolBackwardBackward0"
+    def __init__(self, geom: Geometry, scale: np.ndarray) -> None:
+        self.geom, self.scale, self.node = geom, scale, "AvgPoolBackwardBackward0"
 
     def forward(self, y):
         nd, geom = self.geom.nd, self.geom
+        y = y * self.scale
         lead = y.shape[: y.ndim - nd]
         cols = np.broadcast_to(
             y.reshape(lead + (1,) * nd + geom.y_size), lead + geom.k_size + geom.y_size
@@ -96,7 +111,7 @@ class WindowSumT(Node):
         return col2im(cols, geom)
 
     def backward(self, gx, y):
-        return WindowSum.apply(gx, geom=self.geom, node="AvgPoolBackward0")
+        return WindowSum.apply(gx, geom=self.geom, node="AvgPoolBackward0", scale=self.scale)
 
 
 # --- geometry from torch's arguments -------------------------------------------------------------
@@ -122,13 +137,7 @@ def _pool_input(input: Tensor, nd: int, op: str) -> tuple[Tensor, bool]:
             f"{op}: non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input, "
             f"but got input of size {list(x.shape)}"
         )
-    if x._data.ndim == nd + 1:
-        return Reshape.apply(x, shape=(1, *x._data.shape)), True
-    return x, False
-
-
-def _unbatch(y: Tensor, squeeze: bool) -> Tensor:
-    return Reshape.apply(y, shape=y._data.shape[1:]) if squeeze else y
+    return x, x._data.ndim == nd + 1
 
 
 def _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, op) -> Geometry:
@@ -199,15 +208,15 @@ def _disjoint(geom: Geometry) -> bool:
 def _max_pool(nd, op, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     x, squeeze = _pool_input(input, nd, op)
     geom = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, op)
-    idx = _max_indices(x._data, geom)
-    y = Gather(idx, f"MaxPool{nd}DWithIndicesBackward0", _disjoint(geom))(x)
-    y = _unbatch(y, squeeze)
+    idx = _max_indices(x._data[None] if squeeze else x._data, geom)
+    node = _node(nd, f"MaxPool{nd}DWithIndicesBackward0")
+    y = _gather(x, idx, node, squeeze, _disjoint(geom))
     if return_indices:
         return y, _make(idx[0] if squeeze else idx)
     return y
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def max_pool1d(
     input: Tensor,
     kernel_size: Size,
@@ -223,7 +232,7 @@ def max_pool1d(
     )
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def max_pool2d(
     input: Tensor,
     kernel_size: Size,
@@ -239,7 +248,7 @@ def max_pool2d(
     )
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def max_pool3d(
     input: Tensor,
     kernel_size: Size,
@@ -280,12 +289,11 @@ def _avg_pool(
         inv = np.asarray(1.0 / divisor_override)
     else:
         inv = 1.0 / _divisor(geom, count_include_pad)
-    dtype = x._data.dtype
-    y = WindowSum(geom, f"AvgPool{nd}DBackward0")(x)
-    return _unbatch(Mul()(y, inv.astype(dtype)), squeeze)
+    scale = inv.astype(x._data.dtype)
+    return WindowSum(geom, _node(nd, f"AvgPool{nd}DBackward0"), scale)(x)
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def avg_pool1d(
     input: Tensor,
     kernel_size: Size,
@@ -300,7 +308,7 @@ def avg_pool1d(
     )
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def avg_pool2d(
     input: Tensor,
     kernel_size: Size,
@@ -324,7 +332,7 @@ def avg_pool2d(
     )
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def avg_pool3d(
     input: Tensor,
     kernel_size: Size,
@@ -363,30 +371,31 @@ def _adaptive_size(x: Tensor, output_size, nd: int) -> tuple[int, ...]:
 
 
 def _adaptive_avg(nd: int, op: str, input: Tensor, output_size) -> Tensor:
-    x, squeeze = _pool_input(input, nd, op)
+    x, _ = _pool_input(input, nd, op)
     out = _adaptive_size(x, output_size, nd)
     dtype = x._data.dtype
+    lead = x.ndim - nd - 2  # 0 batched, -1 unbatched
     y = x
     # separable: one averaging matrix per spatial dim, applied as a matmul on the last axis
     for i in range(nd):
-        n = x._data.shape[2 + i]
+        n = x._data.shape[x.ndim - nd + i]
         a = np.zeros((n, out[i]), dtype=dtype)
         for j, (lo, hi) in enumerate(_adaptive_bounds(n, out[i])):
             a[lo:hi, j] = 1.0 / (hi - lo)
-        axis = 2 + i
+        axis = 2 + lead + i
         perm = [d for d in range(y.ndim) if d != axis] + [axis]
         y = matmul(y.permute(perm), _make(a))
         y = y.permute([*range(axis), y.ndim - 1, *range(axis, y.ndim - 1)])
-    return _unbatch(y, squeeze)
+    return y
 
 
-@register(method=False, functional=True)
+@register(top=True, method=False, functional=True)
 def adaptive_avg_pool1d(input: Tensor, output_size: Size) -> Tensor:
     """Average pooling into output_size bins (window i: [floor(i L / m), ceil((i + 1) L / m)))."""
     return _adaptive_avg(1, "adaptive_avg_pool1d", input, output_size)
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def adaptive_avg_pool2d(input: Tensor, output_size: Size) -> Tensor:
     """Average pooling of (N, C, H, W) into an output_size grid of bins."""
     return _adaptive_avg(2, "adaptive_avg_pool2d", input, output_size)
@@ -395,7 +404,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Size) -> Tensor:
 def _adaptive_max(nd: int, op: str, input: Tensor, output_size, return_indices: bool):
     x, squeeze = _pool_input(input, nd, op)
     out = _adaptive_size(x, output_size, nd)
-    a = x._data
+    a = x._data[None] if squeeze else x._data
     size = a.shape[2:]
     idx = np.zeros((*a.shape[:2], *out), dtype=np.int64)
     bounds = [_adaptive_bounds(n, m) for n, m in zip(size, out, strict=True)]
@@ -408,19 +417,19 @@ def _adaptive_max(nd: int, op: str, input: Tensor, output_size, return_indices: 
         for i in range(nd):
             flat = flat * size[i] + coords[i] + box[i].start
         idx[(slice(None), slice(None), *cell)] = flat
-    y = _unbatch(Gather(idx, f"AdaptiveMaxPool{nd}DBackward0")(x), squeeze)
+    y = _gather(x, idx, _node(nd, f"AdaptiveMaxPool{nd}DBackward0"), squeeze)
     if return_indices:
         return y, _make(idx[0] if squeeze else idx)
     return y
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def adaptive_max_pool1d(input: Tensor, output_size: Size, return_indices: bool = False):
     """The maximum over each of output_size adaptive bins of (N, C, L)."""
     return _adaptive_max(1, "adaptive_max_pool1d", input, output_size, return_indices)
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def adaptive_max_pool2d(input: Tensor, output_size: Size, return_indices: bool = False):
     """The maximum over each adaptive bin of (N, C, H, W)."""
     return _adaptive_max(2, "adaptive_max_pool2d", input, output_size, return_indices)
@@ -434,7 +443,7 @@ def _lp_pool(nd, op, input, norm_type, kernel_size, stride, ceil_mode) -> Tensor
     return (out.sign() * relu(out.abs())).mul(math.prod(k)) ** (1.0 / norm_type)
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def lp_pool1d(
     input: Tensor,
     norm_type: float,
@@ -446,7 +455,7 @@ def lp_pool1d(
     return _lp_pool(1, "lp_pool1d", input, norm_type, kernel_size, stride, ceil_mode)
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def lp_pool2d(
     input: Tensor,
     norm_type: float,
@@ -458,7 +467,7 @@ def lp_pool2d(
     return _lp_pool(2, "lp_pool2d", input, norm_type, kernel_size, stride, ceil_mode)
 
 
-@register(method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def max_unpool2d(
     input: Tensor,
     indices: Tensor,
@@ -477,8 +486,6 @@ def max_unpool2d(
     default = ((h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1])
     size = default if output_size is None else tuple(int(v) for v in output_size)[-2:]
     idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices, dtype=np.int64)
-    if squeeze:
-        idx = idx[None]
     if idx.shape != x._data.shape:
         raise RuntimeError(
             f"Expected shape of indices to be same as that of the input tensor "
@@ -489,5 +496,7 @@ def max_unpool2d(
             f"Found an invalid max index: {int(idx.max())} (output volumes are of "
             f"size {size[0]}x{size[1]}"
         )
-    y = Scatter(idx, (*x._data.shape[:2], *size), True, "MaxUnpool2DBackward0")(x)
-    return _unbatch(y, squeeze)
+    if squeeze:
+        idx = idx[None]
+    lead = x._data.shape[:-2]
+    return Scatter(idx, (*lead, *size), True, "MaxUnpool2DBackward0")(x)

@@ -18,8 +18,9 @@ from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, im2col, out_size
 from .elementwise import Mul
 from .linalg import matmul
-from .padding import TakeAxis
+from .padding import TakeAxis, TakeAxisT
 from .pooling import Gather
+from .shape import Permute, Reshape
 
 Size = int | Sequence[int]
 
@@ -85,7 +86,45 @@ def _fold_geometry(size, kernel_size, dilation, padding, stride, op) -> Geometry
     return Geometry(k, s, ((p[0], p[0]), (p[1], p[1])), d, tuple(size), y)
 
 
-@register(top=False, method=False, functional=True)
+def _tensor_unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """Tensor.unfold: every slice of `size` elements along `dimension`, `step` apart, as a new
+    last dim."""
+    x = tensor_arg(self, "unfold")
+    shape = x._data.shape
+    d = dimension % max(x.dim(), 1)
+    n = shape[d] if shape else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    count = (n - size) // step + 1
+    idx = ((np.arange(count) * step)[:, None] + np.arange(size)).ravel()
+    return UnfoldDim(idx, d, count, size)(x)
+
+
+class UnfoldDim(Node):
+    """Tensor.unfold's windows along one dim as a new last dim: the gradient sums them back."""
+
+    def __init__(self, idx: np.ndarray, dim: int, count: int, size: int) -> None:
+        self.idx, self.dim, self.count, self.size = idx, dim, count, size
+        self.node = "UnfoldBackward0"
+
+    def forward(self, x):
+        d = self.dim
+        y = np.take(x, self.idx, axis=d)
+        y = y.reshape(*x.shape[:d], self.count, self.size, *x.shape[d + 1 :])
+        return np.moveaxis(y, d + 1, -1)
+
+    def backward(self, gy, x):
+        d, nd = self.dim, np.ndim(gy)
+        back = (*range(d + 1), nd - 1, *range(d + 1, nd - 1))  # the window dim back after d
+        g = Permute.apply(gy, dims=back)
+        shape = np.shape(x)
+        g = Reshape.apply(g, shape=(*shape[:d], self.count * self.size, *shape[d + 1 :]))
+        return TakeAxisT.apply(g, idx=self.idx, axis=d, n=shape[d])
+
+
+@register(top=False, method=_tensor_unfold, functional=True)
 def unfold(
     input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size = 0, stride: Size = 1
 ) -> Tensor:
@@ -318,7 +357,7 @@ def _linspace(n: int, align_corners: bool) -> np.ndarray:
     return (np.arange(n) * 2 + 1) / n - 1
 
 
-@register(top=True, method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None = None) -> Tensor:
     """The (N, H, W, 2) sampling grid of the 2-D affine maps theta (N, 2, 3)."""
     t = tensor_arg(theta, "affine_grid", "theta")
@@ -344,7 +383,7 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
     return grid.reshape(n, h, w, 2)
 
 
-@register(top=True, method=False, functional=True)
+@register(top=False, method=False, functional=True)
 def grid_sample(
     input: Tensor,
     grid: Tensor,
