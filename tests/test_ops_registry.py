@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as TF
-from test_ops import CASES
+from test_ops import CASES as _OP_CASES
 
 import mini_autograd as ma
 import mini_autograd.nn.functional as F
@@ -15,6 +16,11 @@ from mini_autograd.ops import OPS
 from mini_autograd.ops._readme import markdown, section
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+
+# the op table of test_ops.py and those of the test_ops_<family>.py modules beside it
+CASES = list(_OP_CASES)
+for _path in sorted(Path(__file__).parent.glob("test_ops_*.py")):
+    CASES += getattr(importlib.import_module(_path.stem), "CASES", [])
 
 # the ops the issue asks for, by the name torch gives them
 ISSUE_LIST = """
@@ -35,6 +41,8 @@ NOT_AT_TOP = {
     "dropout",  # torch.dropout(input, p, train): positional `train`
     "embedding",  # torch.embedding(weight, indices): the other order
     "layer_norm",  # torch.layer_norm(..., cudnn_enable): an internal signature
+    "batch_norm", "instance_norm",  # torch.X(input, weight, bias, running_mean, ...): other order
+    "adaptive_max_pool1d",  # torch.adaptive_max_pool1d always returns (values, indices)
 }  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from . import (  # noqa: F401 - registration
     activation,
     classification,
+    conv,
     convert,
     elementwise,
     indexing,
@@ -12,9 +13,12 @@ from . import (  # noqa: F401 - registration
     loss,
     minmax,
     normalization,
+    padding,
+    pooling,
     reduction,
     shape,
     unary,
+    vision,
 )
 from ._registry import OPS, OpInfo, functional, top_level
 

@@ -23,3 +23,28 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class _ChannelDropout(Dropout):
+    _fn = staticmethod(F.dropout2d)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._fn(input, self.p, self.training)
+
+
+class Dropout1d(_ChannelDropout):
+    """Zero whole channels of (N, C, L) with probability p during training."""
+
+    _fn = staticmethod(F.dropout1d)
+
+
+class Dropout2d(_ChannelDropout):
+    """Zero whole channels of (N, C, H, W) with probability p during training."""
+
+    _fn = staticmethod(F.dropout2d)
+
+
+class Dropout3d(_ChannelDropout):
+    """Zero whole channels of (N, C, D, H, W) with probability p during training."""
+
+    _fn = staticmethod(F.dropout3d)

@@ -10,6 +10,7 @@ from ... import _dtype
 from ..._tensor import Tensor
 from ..parameter import Parameter
 from ..utils import zero_grads
+from ._hooks import RemovableHandle, add_hook, call_with_hooks
 from ._load import IncompatibleKeys, load_state_dict
 
 M = TypeVar("M", bound="Module")
@@ -67,7 +68,50 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        d = self.__dict__
+        if "_forward_hooks" in d or "_forward_pre_hooks" in d or "_backward_hooks" in d:
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # --- hooks (stores made on first use; see _hooks.py) ---------------------------------------
+
+    def _hook_store(self, name: str) -> OrderedDict[int, Any]:
+        if name not in self.__dict__:
+            object.__setattr__(self, name, OrderedDict())
+        return self.__dict__[name]
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """hook(module, args) -> None or new args, before forward (with_kwargs: (args, kwargs))."""
+        store = self._hook_store("_forward_pre_hooks")
+        kw = self._hook_store("_forward_pre_hooks_with_kwargs")
+        handle = add_hook(store, hook, prepend, kw)
+        if with_kwargs:
+            kw[handle.id] = True
+        return handle
+
+    def register_forward_hook(
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        """hook(module, args, output) -> None or a new output, after forward."""
+        store = self._hook_store("_forward_hooks")
+        kw = self._hook_store("_forward_hooks_with_kwargs")
+        handle = add_hook(store, hook, prepend, kw)
+        if with_kwargs:
+            kw[handle.id] = True
+        return handle
+
+    def register_full_backward_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """hook(module, grad_input, grad_output) -> None or new grad_input, in backward."""
+        return add_hook(self._hook_store("_backward_hooks"), hook, prepend)
 
     # --- registration --------------------------------------------------------------------------
 
