@@ -60,7 +60,7 @@ int = int32  # noqa: A001 - torch.int
 
 globals().update(_ops.top_level())
 
-from . import autograd, nn, optim, serialization  # noqa: E402 - after the ops they build on
+from . import autograd, backends, cuda, nn, optim, serialization  # noqa: E402 - after the ops
 from ._device import device  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
