@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import _device, _dtype
 from .._function import Function
 from .._tensor import Tensor, _make
 from ._registry import register
@@ -45,12 +45,15 @@ def clone(input: Tensor) -> Tensor:
 
 @register(top=False)
 def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: Any) -> Tensor:
-    """Convert to a dtype (device arguments are accepted and ignored: everything is on the CPU)."""
+    """Convert to a dtype; a device must be the CPU ('cuda' raises: everything is on the CPU)."""
+    _device.check(kwargs.pop("device", None), "Tensor.to")
     for a in args:
         if isinstance(a, _dtype.dtype):
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
+        elif isinstance(a, str | _device.device | int) and not isinstance(a, bool):
+            _device.check(a, "Tensor.to")
     if dtype is None or input._data.dtype == dtype.np:
         return input
     if input._requires_grad and not dtype.is_floating_point:
