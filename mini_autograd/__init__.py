@@ -22,7 +22,6 @@ from ._creation import (
     full,
     full_like,
     linspace,
-    manual_seed,
     ones,
     ones_like,
     rand,
@@ -31,7 +30,6 @@ from ._creation import (
     randn,
     randn_like,
     randperm,
-    seed,
     tensor,
     zeros,
     zeros_like,
@@ -47,6 +45,15 @@ from ._dtype import (
     set_default_dtype,
 )
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from ._random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from ._tensor import Size, Tensor
 
 __version__ = "0.1.0"
@@ -60,7 +67,7 @@ int = int32  # noqa: A001 - torch.int
 
 globals().update(_ops.top_level())
 
-from . import autograd, backends, cuda, nn, optim, serialization  # noqa: E402 - after the ops
+from . import autograd, backends, cuda, nn, optim, serialization, utils  # noqa: E402 - after ops
 from ._device import device  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
