@@ -67,7 +67,7 @@ int = int32  # noqa: A001 - torch.int
 
 globals().update(_ops.top_level())
 
-from . import autograd, backends, cuda, nn, optim, serialization, utils  # noqa: E402 - after ops
+from . import autograd, backends, cuda, nn, optim, serialization, testing, utils  # noqa: E402
 from ._device import device  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
