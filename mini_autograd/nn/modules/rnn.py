@@ -149,10 +149,9 @@ class RNNBase(Module):
 
     def _weights(self, layer: int, direction: int) -> dict[str, Tensor | None]:
         sfx = f"_l{layer}" + ("_reverse" if direction else "")
-        get = self._parameters.get
-        return {n: get(n + sfx) for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")} | {
-            "weight_hr": get("weight_hr" + sfx)
-        }
+        # getattr, not _parameters: a weight may be replaced by a plain tensor (as torch allows)
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+        return {n: getattr(self, n + sfx, None) for n in names}
 
     def _step(self) -> Callable:
         if self.mode == "LSTM":
