@@ -23,7 +23,6 @@ from ._creation import (
     full,
     full_like,
     linspace,
-    manual_seed,
     ones,
     ones_like,
     rand,
@@ -32,7 +31,6 @@ from ._creation import (
     randn,
     randn_like,
     randperm,
-    seed,
     tensor,
     zeros,
     zeros_like,
@@ -52,6 +50,15 @@ from ._dtype import (
     uint8,
 )
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from ._random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from ._tensor import Size, Tensor
 
 __version__ = "0.1.0"
@@ -78,7 +85,9 @@ def __getattr__(name: str) -> object:
 globals().update(_ops.top_level())
 _inplace.install()
 
-from . import autograd, nn, optim  # noqa: E402 - after the ops they build on
+from . import autograd, backends, cuda, nn, optim, serialization, testing, utils  # noqa: E402
+from ._device import device  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 
 def is_tensor(obj: object) -> _builtins.bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, _grad_mode, _version
+from . import _device, _dtype, _grad_mode, _version
 from ._dtype import dtype as DType
 from ._format import format_tensor
 
@@ -202,8 +202,26 @@ class Tensor:
         return _dtype.from_numpy_dtype(self._data.dtype)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> _device.device:
+        """Where the data lives: always device(type='cpu')."""
+        return _device.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def get_device(self) -> int:
+        """-1 for a CPU tensor, as torch."""
+        return -1
+
+    def cpu(self) -> Tensor:
+        """This tensor (already on the CPU)."""
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """Refused: mini_autograd runs on the CPU only."""
+        _device.check("cuda" if device is None else device, "Tensor.cuda")
+        return self
 
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import _device, _dtype
 from .._function import Function
 from .._tensor import Tensor, _make
 from ._registry import register
@@ -49,17 +49,16 @@ def clone(input: Tensor) -> Tensor:
 
 @register(top=False)
 def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: Any) -> Tensor:
-    """Convert to a dtype (device arguments are accepted and ignored: everything is on the CPU)."""
+    """Convert to a dtype; a device must be the CPU ('cuda' raises: everything is on the CPU)."""
+    _device.check(kwargs.pop("device", None), "Tensor.to")
     for a in args:
         if isinstance(a, _dtype.dtype):
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
-        elif isinstance(a, str) and a.split(":")[0] not in _DEVICES:
-            raise RuntimeError(
-                f"Invalid device string: '{a}' (for a dtype pass e.g. torch.float64)"
-            )
-        elif not isinstance(a, str | bool) and type(a).__name__ != "device":
+        elif isinstance(a, str | _device.device | int) and not isinstance(a, bool):
+            _device.check(a, "Tensor.to")  # device("float64") raises torch's RuntimeError
+        elif not isinstance(a, bool):
             raise TypeError(
                 f"to() received an invalid combination of arguments - got ({type(a).__name__}); "
                 "expected a dtype such as mini_autograd.float64, a device or a tensor"
@@ -69,9 +68,6 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
     if input._requires_grad and not dtype.is_floating_point:
         return _make(np.asarray(input._data, dtype=dtype.np))
     return ToCopy(dtype.np)(input)
-
-
-_DEVICES = ("cpu", "cuda", "mps", "meta", "xpu")
 
 
 @register("double", top=False)

@@ -7,6 +7,8 @@ the parameters in place (one vectorised update per parameter, no graph recorded)
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -24,9 +26,85 @@ from ..nn.utils import zero_grads
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
 
+_global_pre_hooks: dict[int, Callable] = {}
+_global_post_hooks: dict[int, Callable] = {}
+_hook_ids = itertools.count()
+
+
+class _RemovableHandle:
+    """Returned by the register_*_hook methods: remove() unregisters the hook."""
+
+    def __init__(self, hooks: dict[int, Callable]) -> None:
+        self._hooks, self.id = hooks, next(_hook_ids)
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+
+def _add_hook(hooks: dict[int, Callable], hook: Callable) -> _RemovableHandle:
+    handle = _RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_pre_hook(hook: Callable) -> _RemovableHandle:
+    """hook(optimizer, args, kwargs) before every optimizer's step; it may return new
+    (args, kwargs)."""
+    return _add_hook(_global_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook: Callable) -> _RemovableHandle:
+    """hook(optimizer, args, kwargs) after every optimizer's step."""
+    return _add_hook(_global_post_hooks, hook)
+
+
+def _with_hooks(step: Callable) -> Callable:
+    """Wrap a subclass's step so the global and per-optimizer pre/post hooks run around it."""
+
+    @functools.wraps(step)
+    def wrapper(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        for hook in (*_global_pre_hooks.values(), *self._step_pre_hooks().values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"{hook} must return None or a tuple of (new_args, new_kwargs), but "
+                        f"got {result}."
+                    )
+                args, kwargs = result
+        out = step(self, *args, **kwargs)
+        for hook in (*self._step_post_hooks().values(), *_global_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+
+    wrapper._hooked = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 class Optimizer:
     """Base class of the optimizers: holds `param_groups` (dicts of params plus options) and
     `state` (per-parameter buffers, keyed by the parameter)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get("step")
+        if step is not None and not getattr(step, "_hooked", False):
+            cls.step = _with_hooks(step)  # type: ignore[method-assign]
+
+    def _step_pre_hooks(self) -> dict[int, Callable]:
+        return self.__dict__.setdefault("_optimizer_step_pre_hooks", {})
+
+    def _step_post_hooks(self) -> dict[int, Callable]:
+        return self.__dict__.setdefault("_optimizer_step_post_hooks", {})
+
+    def register_step_pre_hook(self, hook: Callable) -> _RemovableHandle:
+        """hook(optimizer, args, kwargs) before this optimizer's step; it may return new
+        (args, kwargs)."""
+        return _add_hook(self._step_pre_hooks(), hook)
+
+    def register_step_post_hook(self, hook: Callable) -> _RemovableHandle:
+        """hook(optimizer, args, kwargs) after this optimizer's step."""
+        return _add_hook(self._step_post_hooks(), hook)
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults

@@ -11,11 +11,11 @@ from .batchnorm import (
     InstanceNorm2d,
     InstanceNorm3d,
 )
-from .container import ModuleDict, ModuleList, Sequential
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .flatten import Flatten, Unflatten
-from .linear import Identity, Linear
+from .linear import Identity, LazyLinear, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
 from .normalization import GroupNorm, LayerNorm, LocalResponseNorm
@@ -51,6 +51,7 @@ from .pooling import (
     MaxPool3d,
     MaxUnpool2d,
 )
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding
 from .upsample import (
     PixelShuffle,
@@ -94,6 +95,8 @@ __all__ = [
     "Flatten",
     "GELU",
     "GroupNorm",
+    "GRU",
+    "GRUCell",
     "Identity",
     "InstanceNorm1d",
     "InstanceNorm2d",
@@ -101,7 +104,10 @@ __all__ = [
     "L1Loss",
     "LPPool1d",
     "LPPool2d",
+    "LSTM",
+    "LSTMCell",
     "LayerNorm",
+    "LazyLinear",
     "LeakyReLU",
     "Linear",
     "LocalResponseNorm",
@@ -117,6 +123,12 @@ __all__ = [
     "NLLLoss",
     "PixelShuffle",
     "PixelUnshuffle",
+    "ParameterDict",
+    "ParameterList",
+    "RNN",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
     "ReLU",
     "ReflectionPad1d",
     "ReflectionPad2d",

@@ -1,4 +1,5 @@
-"""Containers: `Sequential` (a pipeline), `ModuleList` and `ModuleDict` (registered collections)."""
+"""Containers: `Sequential` (a pipeline), `ModuleList`/`ModuleDict` and `ParameterList`/
+`ParameterDict` (registered collections)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, overload
 
+from ..._tensor import Tensor
+from ..parameter import Parameter
 from .module import Module
 
 
@@ -161,3 +164,129 @@ class ModuleDict(Module):
 
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward; index it in your forward")
+
+
+def _as_parameter(value: Any) -> Any:
+    """Tensors put into a ParameterList/ParameterDict become Parameters, as in torch."""
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
+
+
+def _size(p: Tensor) -> str:
+    return "x".join(str(n) for n in p.shape)
+
+
+class ParameterList(Module):
+    """A list of parameters registered under '0', '1', ... (plain tensors become Parameters)."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return ParameterList(list(self)[idx])
+        return getattr(self, str(_index(idx, self._size)))
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        setattr(self, str(_index(idx, self._size)), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(self._size))
+
+    def __iadd__(self, values: Iterable[Any]) -> ParameterList:
+        return self.extend(values)
+
+    def append(self, value: Any) -> ParameterList:
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        for v in values:
+            self.append(v)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(
+            f"({i}): Parameter containing: [{p.dtype} of size {_size(p)}]"
+            if isinstance(p, Tensor)
+            else f"({i}): Object of type: {type(p).__name__}"
+            for i, p in enumerate(self)
+        )
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError("ParameterList has no forward; use its items in your forward")
+
+
+class ParameterDict(Module):
+    """A dict of parameters registered under their keys (plain tensors become Parameters)."""
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        self._keys: dict[str, None] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._keys[key] = None
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def keys(self) -> Iterable[str]:
+        return self._keys.keys()
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        return [(k, self[k]) for k in self._keys]
+
+    def values(self) -> Iterable[Any]:
+        return [self[k] for k in self._keys]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._keys else default
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self[key]
+        return value
+
+    def update(self, parameters: Any) -> None:
+        if isinstance(parameters, OrderedDict | ParameterDict):
+            items = list(parameters.items())
+        elif isinstance(parameters, Mapping):
+            items = sorted(parameters.items())  # as torch: a plain dict's keys in sorted order
+        else:
+            items = list(parameters)
+        for key, value in items:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(
+            f"({k}): Parameter containing: [{p.dtype} of size {_size(p)}]" for k, p in self.items()
+        )
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError("ParameterDict has no forward; index it in your forward")

@@ -66,3 +66,44 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class LazyLinear(Linear):
+    """A Linear whose in_features is read off its first input (DeZero's `Linear(out_size)`).
+
+    Until then the weight is an empty Parameter (in_features=0); the first forward gives it
+    shape (out_features, in_features), draws torch's initialisation and turns the module into
+    a plain Linear. The Parameter objects stay the same, so an optimizer made before still works.
+    """
+
+    cls_to_become = Linear
+
+    def __init__(
+        self, out_features: int, bias: bool = True, device: Any = None, dtype: DType | None = None
+    ) -> None:
+        Module.__init__(self)
+        self.in_features, self.out_features, self._lazy_dtype = 0, out_features, dtype
+        self.weight = Parameter(_creation.empty(0, dtype=dtype))
+        if bias:
+            self.bias = Parameter(_creation.empty(0, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+
+    def reset_parameters(self) -> None:
+        if self.in_features:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor) -> None:
+        """Shape and initialise the parameters for inputs like `input`."""
+        self.in_features = input.shape[-1]
+        dtype = self._lazy_dtype
+        self.weight.data = _creation.empty(self.out_features, self.in_features, dtype=dtype)
+        if self.bias is not None:
+            self.bias.data = _creation.empty(self.out_features, dtype=dtype)
+        self.reset_parameters()
+        del self._lazy_dtype
+        self.__class__ = self.cls_to_become
+
+    def forward(self, input: Tensor) -> Tensor:
+        self.initialize_parameters(input)
+        return F.linear(input, self.weight, self.bias)

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from ... import _dtype
+from ... import _device, _dtype
 from ..._tensor import Tensor
 from ..parameter import Parameter
 from ..utils import zero_grads
@@ -365,6 +365,8 @@ class Module:
                 dtype = arg
             elif isinstance(arg, Tensor):
                 dtype = arg.dtype
+            elif isinstance(arg, str | _device.device):
+                _device.check(arg, "Module.to")
         if kwargs:
             raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
         if dtype is None:
@@ -382,6 +384,11 @@ class Module:
         return self.to(_dtype.float64)
 
     def cpu(self: M) -> M:
+        return self
+
+    def cuda(self: M, device: Any = None) -> M:
+        """Refused: mini_autograd runs on the CPU only."""
+        _device.check("cuda" if device is None else device, "Module.cuda")
         return self
 
     # --- state_dict ----------------------------------------------------------------------------

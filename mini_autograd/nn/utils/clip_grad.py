@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .._creation import tensor
-from .._grad_mode import no_grad
-from .._tensor import Tensor
+from ..._creation import tensor
+from ..._grad_mode import no_grad
+from ..._tensor import Tensor
 
 
 def zero_grads(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
