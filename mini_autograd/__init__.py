@@ -36,6 +36,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
+from ._device import device
 from ._dtype import (
     bool_,
     dtype,
@@ -60,7 +61,8 @@ int = int32  # noqa: A001 - torch.int
 
 globals().update(_ops.top_level())
 
-from . import autograd, nn, optim  # noqa: E402 - after the ops they build on
+from . import accelerator, autograd, backends, cuda, nn, optim  # noqa: E402 - after the ops
+from ._as_torch import install_as_torch, uninstall_as_torch  # noqa: E402
 
 
 def is_tensor(obj: object) -> _builtins.bool:
