@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401 - registration
     activation,
+    arithmetic,
     classification,
     convert,
     elementwise,
@@ -12,8 +13,12 @@ from . import (  # noqa: F401 - registration
     loss,
     minmax,
     normalization,
+    numeric,
     reduction,
+    scan,
     shape,
+    sorting,
+    trig,
     unary,
 )
 from ._registry import OPS, OpInfo, functional, top_level

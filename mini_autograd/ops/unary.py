@@ -205,10 +205,13 @@ class Abs(Function):
 
 
 class Sign(Function):
-    """sign'(x) = 0"""
+    """sign'(x) = 0; sign(nan) is 0, as torch (so abs' gradient at nan is 0 too)"""
 
     def forward(self, x):
-        return np.sign(x)
+        s = np.sign(x)
+        if s.dtype.kind == "f" and np.isnan(s).any():
+            return np.where(np.isnan(s), 0, s).astype(s.dtype)
+        return s
 
     def backward(self, gy, x):
         return gy * 0.0
