@@ -9,6 +9,7 @@ from . import (  # noqa: F401 - registration
     elementwise,
     indexing,
     join,
+    layout,
     linalg,
     logical,
     loss,
@@ -20,6 +21,7 @@ from . import (  # noqa: F401 - registration
     scatter,
     shape,
     sorting,
+    stats,
     trig,
     unary,
 )
