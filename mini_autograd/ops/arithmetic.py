@@ -120,12 +120,9 @@ class Hypot(Node):
 class LogAddExp(Node):
     """log(e^a + e^b): d/da = 1 / (1 + e^(b - a)), a softmax of the pair"""
 
-    node = "LogaddexpBackward0"
-
     def __init__(self, base2: bool = False) -> None:
         self.base2 = base2
-        if base2:
-            self.node = "Logaddexp2Backward0"
+        self.node = "Logaddexp2Backward0" if base2 else "LogaddexpBackward0"
 
     def forward(self, a, b):
         return np.logaddexp2(a, b) if self.base2 else np.logaddexp(a, b)
@@ -220,7 +217,8 @@ class Xlogy(Node):
 class Copysign(Node):
     """|a| with the sign of b: d/da = gy copysign(1, b) sign(a) (0 at a == 0), d/db = 0"""
 
-    node = "CopysignBackward0"
+    def __init__(self, scalar_other: bool) -> None:
+        self.node = "CopysignBackward1" if scalar_other else "CopysignBackward0"
 
     def forward(self, a, b):
         return np.copysign(a, b)
@@ -272,6 +270,8 @@ def remainder(input: Tensor | float, other: Tensor | float) -> Tensor:
     """Python's modulus: the result has the sign of `other`."""
     a, b = binary_operands(input, other, "remainder")
     _check_int_zero(a, b, "remainder")
+    if not isinstance(input, Tensor):  # torch has no derivative for `number % tensor`
+        return _apply(NotDifferentiable("remainder", np.mod), "remainder", a, b)
     return _apply(Remainder(), "remainder", a, b)
 
 
@@ -322,7 +322,7 @@ def xlogy(input: Tensor | float, other: Tensor | float) -> Tensor:
 def copysign(input: Tensor, other: Tensor | float) -> Tensor:
     """|input| with the sign of other (floating result)."""
     a, b = binary_operands(tensor_arg(input, "copysign"), other, "copysign", floating=True)
-    return _apply(Copysign(), "copysign", a, b)
+    return _apply(Copysign(not isinstance(other, Tensor)), "copysign", a, b)
 
 
 @register()

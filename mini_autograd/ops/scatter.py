@@ -215,7 +215,9 @@ class MaskedScatter(Node):
         if gs:
             k = int(self.mask.sum())
             picked = Index.apply(gy, key=(self.mask,))
-            flat = IndexPut.apply(picked, key=(slice(0, k),), shape=(int(np.size(source)),))
+            flat = IndexPut.apply(
+                picked, key=(slice(0, k),), shape=(int(np.prod(np.shape(source))),)
+            )
             g_src = flat.reshape(np.shape(source))
         return (Where.apply(self.mask, 0.0, gy) if gx else None), g_src
 
@@ -374,7 +376,7 @@ class ScatterReduce(Node):
         if r == "mean":
             n = self._counts(shape).reshape(shape or (1,)) + (1 if self.include_self else 0)
             n = np.maximum(n, 1)
-            out = out / n if out.dtype.kind == "f" else out // n
+            out = (out / n).astype(out.dtype) if out.dtype.kind == "f" else out // n
         return out.reshape(shape)
 
     def backward(self, gy, x, src):
@@ -468,7 +470,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     x = tensor_arg(input, "take_along_dim")
     idx = tensor_arg(indices, "take_along_dim", "indices")
     if dim is None:
-        return take(x, idx.reshape(-1))
+        from .indexing import gather
+
+        return gather(x.reshape(-1), 0, idx.reshape(-1))
     d = _wrap_dim(dim, x._data.ndim, "take_along_dim")
     xs, ids = list(x._data.shape), list(idx._data.shape)
     xs[d] = ids[d] = 1

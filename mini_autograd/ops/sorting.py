@@ -66,14 +66,15 @@ def _dim(x: Tensor, dim: int, op: str) -> int:
 
 
 @register()
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool | None = None):
     """(values, indices) sorted along dim; ties keep their order, NaN sorts as the largest."""
     x = tensor_arg(input, "sort")
+    node = "SortBackward0" if stable is None else "SortBackward1"  # torch's two overloads
     d = _dim(x, dim, "sort")
     if not x._data.ndim:
-        return values_indices("sort", Select("SortBackward0", 0, None)(x), _make(np.array(0)))
+        return values_indices("sort", Select(node, 0, None)(x), _make(np.array(0)))
     order = _sort_order(x._data, d, descending)
-    return values_indices("sort", Select("SortBackward0", d, order)(x), _make(order))
+    return values_indices("sort", Select(node, d, order)(x), _make(order))
 
 
 @register()
@@ -250,7 +251,7 @@ def searchsorted(
     return _make(np.asarray(out, dtype=np.int32 if out_int32 else np.int64))
 
 
-@register()
+@register(method=False)
 def bucketize(
     input: Tensor | float, boundaries: Tensor, *, out_int32: bool = False, right: bool = False
 ) -> Tensor:

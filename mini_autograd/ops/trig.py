@@ -10,7 +10,7 @@ import numpy as np
 from .._function import Function
 from .._tensor import Tensor
 from ._registry import register
-from ._util import data, float_arg, quiet
+from ._util import Node, data, float_arg, quiet
 from .elementwise import Div, Where
 from .unary import Cos, Sin, Sqrt
 
@@ -129,17 +129,15 @@ class Sinc(Function):
         zero = data(x) == 0
         px = Where.apply(zero, 1.0, x * math.pi)  # a safe denominator where x == 0
         d = Div.apply(Cos.apply(px) * px - Sin.apply(px), px * Where.apply(zero, 1.0, x))
-        return gy * Where.apply(zero, 0.0, d)
+        # at 0 the value is 0 and the slope sinc''(0) = -pi^2/3, so the second derivative is right
+        return gy * Where.apply(zero, x * (-(math.pi**2) / 3), d)
 
 
-class Scale(Function):
+class Scale(Node):
     """x * c for a constant c (deg2rad, rad2deg): the gradient is gy * c."""
 
     def __init__(self, c: float, node: str) -> None:
         self.c, self.node = c, node
-
-    def name(self) -> str:
-        return self.node
 
     def forward(self, x):
         return x * np.asarray(self.c, dtype=x.dtype)

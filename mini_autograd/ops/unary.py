@@ -185,13 +185,13 @@ class Erf(Function):
 
 
 class Relu(Function):
-    """relu'(x) = 1 where x > 0, else 0"""
+    """relu'(x) = 0 where x <= 0, else 1 (1 at nan, as torch)"""
 
     def forward(self, x):
         return np.maximum(x, 0)
 
     def backward(self, gy, x):
-        return Where.apply(data(x) > 0, gy, 0.0)
+        return Where.apply(data(x) <= 0, 0.0, gy)  # torch's threshold_backward: nan passes
 
 
 class Abs(Function):
