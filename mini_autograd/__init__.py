@@ -36,7 +36,14 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._device import device
+from ._device import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    device,
+    memory_format,
+    preserve_format,
+)
 from ._dtype import (
     bool_,
     dtype,
@@ -47,6 +54,7 @@ from ._dtype import (
     int64,
     set_default_dtype,
 )
+from ._generator import Generator
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._tensor import Size, Tensor
 

@@ -78,3 +78,21 @@ def check_device(dev: Any, op: str) -> None:
     if d.type == "cuda":
         raise AssertionError(f"Torch not compiled with CUDA enabled ({msg})")
     raise RuntimeError(msg)
+
+
+class memory_format:  # noqa: N801 - torch's name
+    """torch.memory_format: accepted by conversions and clone; every tensor here is contiguous."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")

@@ -38,8 +38,8 @@ SLICE = 3  # samples per op in the default run
 # Known divergences, each with its reason: (op_db name, variant) -> why. Kept short on purpose; an
 # entry here is a bug or a documented limitation, not a convenience.
 SKIP: dict[tuple[str, str], str] = {
-    ("to", ""): "samples pass memory_format=, copy=, non_blocking= together with devices",
-    ("__getitem__", ""): "op_db indexes with tensors built by its own make_tensor on 'cpu' only",
+    ("nn.functional.dropout", ""): "random: our generator's masks are not torch's",
+    ("norm", "nuc"): "the nuclear norm needs an SVD (torch.linalg, another part of issue 13)",
 }
 
 
@@ -88,6 +88,8 @@ def _convert(v: Any, seen: dict[int, Any]) -> Any:
             seen[id(v)] = ma.tensor(arr, requires_grad=v.requires_grad)
         return seen[id(v)]
     if isinstance(v, torch.dtype):
+        return getattr(ma, str(v).removeprefix("torch."))
+    if isinstance(v, torch.memory_format):
         return getattr(ma, str(v).removeprefix("torch."))
     if isinstance(v, torch.Size):
         return tuple(v)
@@ -213,8 +215,8 @@ def check_sample(op: Any, fn: Callable[..., Any], sample: Any) -> None:
     for i, (m, t) in enumerate(zip(m_gg, t_gg)):
         if t is None:
             assert m is None or not np.any(m._data), f"2nd derivative wrt input {i}: torch: None"
-        elif m is None:
-            assert not torch.any(t), f"2nd derivative wrt input {i}: None, torch gives {t}"
+        elif m is None:  # a zero we never recorded; torch may leave rounding noise there
+            assert bool((t.abs() <= 1e-12).all()), f"2nd derivative wrt input {i}: None, torch {t}"
         else:
             _same(m, t, f"2nd derivative wrt input {i}")
 
