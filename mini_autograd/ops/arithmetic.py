@@ -325,11 +325,24 @@ def copysign(input: Tensor, other: Tensor | float) -> Tensor:
     return _apply(Copysign(not isinstance(other, Tensor)), "copysign", a, b)
 
 
+class Nextafter(Node):
+    """the next float after a toward b: torch passes gy to a (a step of one ulp), 0 to b"""
+
+    node = "NextafterBackward0"
+
+    def forward(self, a, b):
+        return np.nextafter(a, b)
+
+    def backward(self, gy, a, b):
+        ga, gb = self.needs_input_grad
+        return (gy if ga else None), (gy * 0.0 if gb else None)
+
+
 @register()
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    """The next floating value after input toward other (not differentiable, as in torch)."""
+    """The next floating value after input toward other."""
     a, b = binary_operands(tensor_arg(input, "nextafter"), other, "nextafter")
-    return _apply(NotDifferentiable("nextafter", np.nextafter), "nextafter", a, b)
+    return _apply(Nextafter(), "nextafter", a, b)
 
 
 def _three(x: Any, t1: Any, t2: Any, op: str) -> tuple[Any, Any, Any]:

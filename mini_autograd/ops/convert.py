@@ -55,7 +55,7 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
-        else:
+        elif not isinstance(a, bool):  # to(device, dtype, non_blocking, copy)
             check_device(a, "to")
     check_device(kwargs.get("device"), "to")
     if dtype is None or input._data.dtype == dtype.np:

@@ -10,7 +10,8 @@ import numpy as np
 
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
-from ._util import Node, dims, shape_arg, tensor_arg
+from ._util import Node, shape_arg, tensor_arg
+from ._util import dims as _dims
 from .indexing import Index
 from .join import _tensor_list, cat
 from .shape import Expand, Permute, Reshape, _infer_shape
@@ -109,12 +110,14 @@ class Flip(Node):
 
 
 @register()
-def flip(input: Tensor, *dims_: Any) -> Tensor:
+def flip(input: Tensor, *dims_: Any, dims: Sequence[int] | None = None) -> Tensor:
     """Reverse the order of elements along the given dims."""
     x = tensor_arg(input, "flip")
+    if dims is not None:
+        dims_ = (dims,)
     if not dims_:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
-    axes = dims(shape_arg(dims_), x._data.ndim, "flip") if x._data.ndim else ()
+    axes = _dims(shape_arg(dims_), x._data.ndim, "flip") if x._data.ndim else ()
     return Flip(axes)(x)
 
 

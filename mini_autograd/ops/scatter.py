@@ -13,7 +13,7 @@ from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
 from ._util import Node, cast, data, promote, tensor_arg
 from .elementwise import Div, Where
-from .indexing import Gather, Index, IndexPut
+from .indexing import Index, IndexPut
 
 
 def _index_arg(index: Any, op: str, ndim_max: int = 1) -> np.ndarray:
@@ -42,7 +42,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     idx = _index_arg(index, "index_select")
     if not x._data.ndim:
         _check_range(idx, 1, "index_select", 0)
-        return Index((np.zeros_like(idx),), "IndexSelectBackward0")(x.reshape(1))
+        return Index((), "IndexSelectBackward0")(x)  # torch: a 0-d input gives a 0-d result
     d = _wrap_dim(dim, x._data.ndim, "index_select")
     _check_range(idx, x._data.shape[d], "index_select", d)
     return Index(_along(d, idx), "IndexSelectBackward0")(x)
@@ -266,6 +266,12 @@ def _full_index(idx: np.ndarray, dim: int) -> tuple:
     return tuple(key)
 
 
+def _gather(t, dim: int, index: np.ndarray):
+    """t gathered at index along dim; index may be smaller than t in the other dims, as torch's
+    gather allows (np.take_along_axis does not)."""
+    return Index.apply(t, key=_full_index(index, dim))
+
+
 class Scatter(Node):
     """x with src (or a value) written at index along dim (the last write wins):
     d = (gy with the written places zeroed, gy gathered at index)"""
@@ -288,7 +294,7 @@ class Scatter(Node):
         hit = hit.reshape(np.shape(x))
         g_src = None
         if gs:
-            g = Gather.apply(gy, dim=self.dim, index=self.index) if np.ndim(gy) else gy
+            g = _gather(gy, self.dim, self.index) if np.ndim(gy) else gy
             pad = tuple(slice(0, n) for n in self.index.shape)
             g_src = IndexPut.apply(g, key=pad, shape=np.shape(src)) if np.ndim(src) else g
         return (Where.apply(hit, 0.0, gy) if gx else None), g_src
@@ -390,7 +396,7 @@ class ScatterReduce(Node):
             return IndexPut.apply(g, key=pad, shape=np.shape(src)) if np.ndim(src) else g
 
         def gather(t):
-            return Gather.apply(t, dim=self.dim, index=self.index) if np.ndim(t) else t
+            return _gather(t, self.dim, self.index) if np.ndim(t) else t
 
         if r == "sum":
             g_x = gy if self.include_self else Where.apply(hit, 0.0, gy)
@@ -412,7 +418,7 @@ class ScatterReduce(Node):
             yd, xd = data(y), data(x)
             sd = self._src(data(src)).reshape(self.index.shape)
             x_is = (xd == yd) & self.include_self
-            src_is = np.take_along_axis(yd, self.index, self.dim) == sd if np.ndim(yd) else yd == sd
+            src_is = yd[_full_index(self.index, self.dim)] == sd if np.ndim(yd) else yd == sd
             count = x_is.astype(np.int64)
             flat_count = count.reshape(shape or (1,))
             np.add.at(flat_count, self._key(), src_is.reshape(self.index.shape or (1,)))

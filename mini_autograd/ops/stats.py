@@ -176,6 +176,8 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan: bool, op: str) 
         outs.append(val if keepdim or dim is None else val.squeeze(d))
     if dim is None:
         outs = [o.reshape((1,) * x._data.ndim if keepdim else ()) for o in outs]
+    if not x._data.ndim:  # a 0-d input keeps no dims
+        outs = [o.reshape(()) for o in outs]
     if scalar_q or qa.ndim == 0:
         return outs[0]
     from .join import stack
