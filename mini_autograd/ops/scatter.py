@@ -242,8 +242,9 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
 def _scatter_index(input: Tensor, dim: int, index: Any, src: Any, op: str):
     x = tensor_arg(input, op)
     idx = tensor_arg(index, op, "index")._data
-    if idx.dtype != np.int64:
+    if idx.dtype.kind not in "iu":
         raise RuntimeError(f"{op}(): Expected dtype int64 for index")
+    idx = idx.astype(np.int64, copy=False)
     nd = max(x._data.ndim, 1)
     if idx.ndim != x._data.ndim and not (idx.ndim <= 1 and x._data.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
@@ -409,7 +410,13 @@ class ScatterReduce(Node):
             g_src = to_src(gather(g)) if gs else None
         elif r == "prod":
             y = self.saved_output(gy)
-            g_x = Div.apply(gy * y, x) if self.include_self else Where.apply(hit, 0.0, gy)
+            if self.include_self:  # d/dx of x * prod(src landing there): that product, no 0/0
+                ones = np.ones(shape, dtype=np.asarray(data(x)).dtype)
+                others = ScatterReduce.apply(ones, src, dim=self.dim, index=self.index,
+                                             reduce="prod", include_self=True)  # fmt: skip
+                g_x = gy * others
+            else:
+                g_x = Where.apply(hit, 0.0, gy)
             if gs:
                 s = src[pad] if np.ndim(src) else src
                 g_src = to_src(Div.apply(gather(gy * y), s))
@@ -488,7 +495,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     ib = list(shape)
     ib[d] = idx._data.shape[d]
     xe = x.expand(tuple(xb)) if tuple(xb) != x._data.shape else x
-    ie = np.broadcast_to(idx._data, tuple(ib))
+    n = x._data.shape[d]
+    ie = np.broadcast_to(np.where(idx._data < 0, idx._data + n, idx._data), tuple(ib))
     from .indexing import gather
 
     return gather(xe, d, _make(np.ascontiguousarray(ie)))

@@ -217,6 +217,8 @@ def unique(
 
 def _search(sorted_seq: np.ndarray, values: np.ndarray, right: bool) -> np.ndarray:
     side = "right" if right else "left"
+    if sorted_seq.size == 0 or values.size == 0:
+        return np.zeros(values.shape, dtype=np.int64)
     if sorted_seq.ndim <= 1:
         return np.searchsorted(sorted_seq, values, side=side)
     seq = sorted_seq.reshape(-1, sorted_seq.shape[-1])

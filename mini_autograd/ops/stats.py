@@ -155,7 +155,8 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan: bool, op: str) 
         valid = np.broadcast_to(np.asarray(n), np.expand_dims(nan.any(axis=d), d).shape)
     qs = qa.reshape(-1)
     outs = []
-    for qq in qs:
+    q_grad = not scalar_q and q.requires_grad
+    for k, qq in enumerate(qs):
         rank = qq * (np.maximum(valid, 1) - 1)
         lo = np.floor(rank).astype(np.int64)
         hi = np.ceil(rank).astype(np.int64)
@@ -169,7 +170,12 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan: bool, op: str) 
         lo_v = srt.gather(d, _make(np.broadcast_to(lo, _slice_shape(srt, d)).copy()))
         hi_v = srt.gather(d, _make(np.broadcast_to(hi, _slice_shape(srt, d)).copy()))
         w = np.broadcast_to(np.asarray(frac, dtype=x._data.dtype), lo_v.shape).copy()
-        val = lo_v + (hi_v - lo_v) * _make(w)
+        weight: Any = _make(w)
+        if q_grad and interpolation == "linear":  # the weight q (n - 1) - lo depends on q
+            steps = _make(np.broadcast_to(np.maximum(valid, 1) - 1, lo_v.shape).astype(w.dtype))
+            qk = q[k] if q.ndim else q
+            weight = qk * steps - _make(np.broadcast_to(lo, lo_v.shape).astype(w.dtype))
+        val = lo_v + (hi_v - lo_v) * weight
         bad = (valid == 0) if ignore_nan else nan.any(axis=d, keepdims=True)
         if np.any(bad):
             val = Where.apply(np.broadcast_to(bad, val.shape), np.nan, val)
