@@ -35,6 +35,14 @@ from ._creation import (
     zeros,
     zeros_like,
 )
+from ._device import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    device,
+    memory_format,
+    preserve_format,
+)
 from ._dtype import (
     bool_,
     dtype,
@@ -85,8 +93,18 @@ def __getattr__(name: str) -> object:
 globals().update(_ops.top_level())
 _inplace.install()
 
-from . import autograd, backends, cuda, nn, optim, serialization, testing, utils  # noqa: E402
-from ._device import device  # noqa: E402
+from . import (  # noqa: E402 - after the ops they build on
+    accelerator,
+    autograd,
+    backends,
+    cuda,
+    nn,
+    optim,
+    serialization,
+    testing,
+    utils,
+)
+from ._as_torch import install_as_torch, uninstall_as_torch  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from . import _dtype
+from ._device import check_device
 from ._dtype import dtype as DType
 from ._tensor import Tensor, _make, _to_array
 from .ops._util import shape_arg
@@ -226,7 +228,7 @@ def rand(
     generator: Any = None,
 ) -> Tensor:
     """Uniform random values in [0, 1)."""
-    arr = _rng.random(shape_arg(size)).astype(_float_np(dtype))
+    arr = _gen(generator).random(shape_arg(size)).astype(_float_np(dtype))
     return _finish(arr, requires_grad, "rand")
 
 
@@ -238,7 +240,7 @@ def randn(
     generator: Any = None,
 ) -> Tensor:
     """Standard normal random values."""
-    arr = _rng.standard_normal(shape_arg(size)).astype(_float_np(dtype))
+    arr = _gen(generator).standard_normal(shape_arg(size)).astype(_float_np(dtype))
     return _finish(arr, requires_grad, "randn")
 
 
@@ -250,29 +252,67 @@ def randint(
     dtype: DType | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    generator: Any = None,
 ) -> Tensor:
-    """Random integers in [low, high)."""
+    """Random integers in [low, high); randint(high, size) as torch."""
+    if not isinstance(high, int | np.integer | type(None)) and size == ():  # randint(high, size)
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    arr = _rng.integers(low, high, size=shape_arg((size,)))
+    arr = _gen(generator).integers(low, high, size=shape_arg((size,)))
     if dtype is not None:
         arr = arr.astype(_dtype.as_numpy_dtype(dtype))
     return _finish(arr.astype(arr.dtype if dtype else np.int64), requires_grad, "randint")
 
 
-def rand_like(input: Tensor, *, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def rand_like(
+    input: Tensor, *, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randn_like(input: Tensor, *, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def randn_like(
+    input: Tensor, *, dtype: DType | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randperm(n: int, *, dtype: DType | None = None, device: Any = None) -> Tensor:
+def randperm(
+    n: int, *, dtype: DType | None = None, device: Any = None, generator: Any = None
+) -> Tensor:
     """A random permutation of 0..n-1."""
-    return _make(_rng.permutation(n).astype(_dtype.as_numpy_dtype(dtype) or np.int64))
+    return _make(_gen(generator).permutation(n).astype(_dtype.as_numpy_dtype(dtype) or np.int64))
+
+
+def _gen(generator: Any) -> np.random.Generator:
+    """The numpy generator behind `generator=` (the global one by default)."""
+    if generator is None:
+        return _rng
+    from ._random import generator_rng  # _random builds on this module
+
+    return generator_rng(generator)
 
 
 def get_rng() -> np.random.Generator:
     """The generator behind rand/randn (used by dropout and nn.init)."""
     return _rng
+
+
+def _on_cpu(fn):
+    """fn with its device= argument checked to be the CPU (the only device mini_autograd has)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Tensor:
+        if "device" in kwargs:
+            check_device(kwargs.pop("device"), fn.__name__)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+_CREATION = (
+    "tensor as_tensor zeros ones empty full zeros_like ones_like empty_like full_like arange "
+    "linspace eye rand randn randint rand_like randn_like randperm"
+)
+for _name in _CREATION.split():
+    globals()[_name] = _on_cpu(globals()[_name])

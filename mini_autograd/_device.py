@@ -120,3 +120,26 @@ def check(dev: Any, op: str) -> device:
     raise RuntimeError(
         f"{op}: device '{d}' is not available: mini_autograd runs on the CPU only; use device='cpu'"
     )
+
+
+def check_device(dev: Any, op: str) -> None:
+    """`check` for callers that only validate (creation functions' device=, Tensor.to)."""
+    check(dev, op)
+
+
+class memory_format:  # noqa: N801 - torch's name
+    """torch.memory_format: accepted by conversions and clone; every tensor here is contiguous."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")

@@ -9,9 +9,11 @@ generated from this table (`python -m mini_autograd.ops`).
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .._tensor import Tensor
 
@@ -36,6 +38,29 @@ class OpInfo:
 OPS: dict[str, OpInfo] = {}
 
 
+# numpy's spellings that torch's argument parser also accepts: x.sum(axis=0, keepdims=True)
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def _numpy_names(fn: F) -> F:
+    """fn, accepting axis= for dim= and keepdims= for keepdim= where it takes those."""
+    params = inspect.signature(fn).parameters
+    if "dim" not in params and "keepdim" not in params:
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs and ("axis" in kwargs or "keepdims" in kwargs):
+            for alias, name in _NUMPY_NAMES.items():
+                if alias in kwargs:
+                    if name in kwargs:
+                        raise TypeError(f"{fn.__name__}() got both '{alias}' and '{name}'")
+                    kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def register(
     name: str | None = None,
     *,
@@ -50,10 +75,11 @@ def register(
 
     def deco(fn: F) -> F:
         op_name = name or fn.__name__.rstrip("_")
+        fn = _numpy_names(fn)
         if op_name in OPS:
             raise RuntimeError(f"op {op_name!r} registered twice")
         family = fn.__module__.rsplit(".", 1)[-1]
-        bound = fn if method is True else method
+        bound = fn if method is True else _numpy_names(method) if callable(method) else method
         OPS[op_name] = OpInfo(
             op_name, fn, family, top, bool(method) or prop, functional, aliases, dunders, prop
         )

@@ -42,14 +42,16 @@ class ToCopy(Function):
 
 
 @register()
-def clone(input: Tensor) -> Tensor:
-    """A copy that stays in the graph."""
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy that stays in the graph (`memory_format` is accepted: all tensors are
+    contiguous)."""
     return Clone()(tensor_arg(input, "clone"))
 
 
 @register(top=False)
 def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: Any) -> Tensor:
-    """Convert to a dtype; a device must be the CPU ('cuda' raises: everything is on the CPU)."""
+    """Convert to a dtype; a device must be the CPU ('cuda' raises: everything is on the CPU);
+    memory_format, copy and non_blocking are accepted."""
     _device.check(kwargs.pop("device", None), "Tensor.to")
     for a in args:
         if isinstance(a, _dtype.dtype):
@@ -71,31 +73,31 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
 
 
 @register("double", top=False)
-def to_double(input: Tensor) -> Tensor:
+def to_double(input: Tensor, memory_format: Any = None) -> Tensor:
     """As float64."""
     return to(input, _dtype.float64)
 
 
 @register("float", top=False)
-def to_float(input: Tensor) -> Tensor:
+def to_float(input: Tensor, memory_format: Any = None) -> Tensor:
     """As float32."""
     return to(input, _dtype.float32)
 
 
 @register("long", top=False)
-def to_long(input: Tensor) -> Tensor:
+def to_long(input: Tensor, memory_format: Any = None) -> Tensor:
     """As int64."""
     return to(input, _dtype.int64)
 
 
 @register("int", top=False)
-def to_int(input: Tensor) -> Tensor:
+def to_int(input: Tensor, memory_format: Any = None) -> Tensor:
     """As int32."""
     return to(input, _dtype.int32)
 
 
 @register("bool", top=False)
-def to_bool(input: Tensor) -> Tensor:
+def to_bool(input: Tensor, memory_format: Any = None) -> Tensor:
     """As bool."""
     return to(input, _dtype.bool_)
 

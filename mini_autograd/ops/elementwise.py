@@ -221,9 +221,16 @@ def mul(input: Tensor | float, other: Tensor | float) -> Tensor:
 
 
 @register(dunders=("__truediv__",), aliases=("divide", "true_divide"))
-def div(input: Tensor | float, other: Tensor | float) -> Tensor:
-    """input / other (true division: integer inputs give the default float dtype)."""
-    return _div(input, other)
+def div(
+    input: Tensor | float, other: Tensor | float, *, rounding_mode: str | None = None
+) -> Tensor:
+    """input / other: true division (integer inputs give the default float dtype), or rounded
+    toward zero (`rounding_mode='trunc'`) or down ('floor'), which keeps integer dtypes."""
+    if rounding_mode is None:
+        return _div(input, other)
+    from .arithmetic import div_rounded  # arithmetic builds on this module
+
+    return div_rounded(input, other, rounding_mode)
 
 
 @register(dunders=("__pow__",))

@@ -266,9 +266,17 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     shape = x._data.shape
     if idx.dtype.kind not in "iu":
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
-    if idx.ndim != len(shape) and not (idx.ndim <= 1 and len(shape) <= 1):
+    if not shape:  # a 0-d input: index 0, in the index's shape, as torch
+        if idx.size and (idx.min() < -1 or idx.max() > 0):
+            raise RuntimeError(
+                f"index {int(idx.max())} is out of bounds for dimension 0 with size 1"
+            )
+        return Index((np.zeros(idx.shape, np.int64),), "GatherBackward0")(x.reshape(1))
+    if idx.ndim != len(shape) and not (idx.ndim <= 1 and len(shape) <= 1) and idx.size:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     d = _wrap_dim(dim, len(shape), "gather")
+    if not idx.size and idx.ndim != len(shape):  # torch allows an empty index of any rank
+        return Index((np.zeros(idx.shape, np.int64),) * len(shape), "GatherBackward0")(x)
     for i, (n, m) in enumerate(zip(idx.shape, shape, strict=False)):
         if i != d and n > m:
             raise RuntimeError(

@@ -170,6 +170,9 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap dimensions dim0 and dim1."""
     x = tensor_arg(input, "transpose")
     n = x._data.ndim
+    if n == 0:  # torch allows dims 0 and -1 on a 0-d tensor
+        _wrap_dim(dim0, 1, "transpose"), _wrap_dim(dim1, 1, "transpose")
+        return Reshape((), "TransposeBackward0")(x)
     return Transpose(_wrap_dim(dim0, n, "transpose"), _wrap_dim(dim1, n, "transpose"))(x)
 
 

@@ -185,13 +185,13 @@ class Erf(Function):
 
 
 class Relu(Function):
-    """relu'(x) = 1 where x > 0, else 0"""
+    """relu'(x) = 0 where x <= 0, else 1 (1 at nan, as torch)"""
 
     def forward(self, x):
         return np.maximum(x, 0)
 
     def backward(self, gy, x):
-        return Where.apply(data(x) > 0, gy, 0.0)
+        return Where.apply(data(x) <= 0, 0.0, gy)  # torch's threshold_backward: nan passes
 
 
 class Abs(Function):
@@ -205,10 +205,13 @@ class Abs(Function):
 
 
 class Sign(Function):
-    """sign'(x) = 0"""
+    """sign'(x) = 0; sign(nan) is 0, as torch (so abs' gradient at nan is 0 too)"""
 
     def forward(self, x):
-        return np.sign(x)
+        s = np.sign(x)
+        if s.dtype.kind == "f" and np.isnan(s).any():
+            return np.where(np.isnan(s), 0, s).astype(s.dtype)
+        return s
 
     def backward(self, gy, x):
         return gy * 0.0

@@ -1,0 +1,599 @@
+"""Index-based selection and scatter: index_select/add/copy/fill, masked_select/scatter, scatter,
+scatter_add, scatter_reduce, take, take_along_dim, nonzero, argwhere, index_put. Gradients go
+back through the same indices (gather for scatter, scatter-add for gather)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._grad_mode import no_grad
+from .._tensor import Tensor, _make, _wrap_dim
+from ._registry import register
+from ._util import Node, cast, data, promote, tensor_arg
+from .elementwise import Div, Where
+from .indexing import Index, IndexPut
+
+
+def _index_arg(index: Any, op: str, ndim_max: int = 1) -> np.ndarray:
+    idx = tensor_arg(index, op, "index")._data
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
+    if idx.ndim > ndim_max:
+        raise IndexError(f"{op}(): Index is supposed to be a vector")
+    return idx.reshape(-1).astype(np.int64)
+
+
+def _along(dim: int, idx: Any) -> tuple:
+    return (slice(None),) * dim + (idx,)
+
+
+def _check_range(idx: np.ndarray, n: int, op: str, dim: int) -> None:
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+        raise IndexError(f"{op}(): index {bad} is out of bounds for dimension {dim} with size {n}")
+
+
+@register()
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of input along dim at the given 1-D indices (repeats allowed)."""
+    x = tensor_arg(input, "index_select")
+    idx = _index_arg(index, "index_select")
+    if not x._data.ndim:
+        _check_range(idx, 1, "index_select", 0)
+        return Index((), "IndexSelectBackward0")(x)  # torch: a 0-d input gives a 0-d result
+    d = _wrap_dim(dim, x._data.ndim, "index_select")
+    _check_range(idx, x._data.shape[d], "index_select", d)
+    return Index(_along(d, idx), "IndexSelectBackward0")(x)
+
+
+class IndexAdd(Node):
+    """x with alpha * source added at index along dim: d = (gy, alpha * gy[index])"""
+
+    node = "IndexAddBackward0"
+
+    def __init__(self, dim: int, index: np.ndarray, alpha: float) -> None:
+        self.dim, self.index, self.alpha = dim, index, alpha
+
+    def forward(self, x, source):
+        out = x.copy()
+        np.add.at(out, _along(self.dim, self.index), source * self.alpha)
+        return out
+
+    def backward(self, gy, x, source):
+        gx, gs = self.needs_input_grad
+        g_src = Index.apply(gy, key=_along(self.dim, self.index)) * self.alpha if gs else None
+        return (gy if gx else None), g_src
+
+
+class IndexCopy(Node):
+    """x with source written at index along dim: x's gradient is zero there"""
+
+    node = "IndexCopyBackward0"
+
+    def __init__(self, dim: int, index: np.ndarray) -> None:
+        self.dim, self.index = dim, index
+
+    def forward(self, x, source):
+        out = x.copy()
+        out[_along(self.dim, self.index)] = source
+        return out
+
+    def backward(self, gy, x, source):
+        gx, gs = self.needs_input_grad
+        hit = np.zeros(np.shape(x), dtype=bool)
+        hit[_along(self.dim, self.index)] = True
+        return (
+            Where.apply(hit, 0.0, gy) if gx else None,
+            Index.apply(gy, key=_along(self.dim, self.index)) if gs else None,
+        )
+
+
+class IndexFill(Node):
+    """x with value at index along dim: x's gradient is zero there, a tensor value gets the sum"""
+
+    def __init__(self, dim: int, index: np.ndarray, tensor_value: bool) -> None:
+        self.dim, self.index = dim, index
+        self.node = "IndexFillBackward1" if tensor_value else "IndexFillBackward0"
+
+    def forward(self, x, value):
+        out = x.copy()
+        out[_along(self.dim, self.index)] = value
+        return out
+
+    def backward(self, gy, x, value):
+        gx, gv = self.needs_input_grad
+        hit = np.zeros(np.shape(x), dtype=bool)
+        hit[_along(self.dim, self.index)] = True
+        return (
+            Where.apply(hit, 0.0, gy) if gx else None,
+            Where.apply(hit, gy, 0.0).sum() if gv else None,
+        )
+
+
+def _index_source(input, dim, index, source, op):
+    x = tensor_arg(input, op)
+    idx = _index_arg(index, op)
+    src = tensor_arg(source, op, "source")
+    d = _wrap_dim(dim, x._data.ndim, op) if x._data.ndim else 0
+    n = x._data.shape[d] if x._data.ndim else 1
+    _check_range(idx, n, op, d)
+    if src._data.dtype != x._data.dtype:
+        raise RuntimeError(
+            f"{op}(): self ({x.dtype}) and source ({src.dtype}) must have the same scalar type"
+        )
+    if x._data.ndim == 0:
+        x1, s1 = x.reshape(1), src.reshape(-1)
+        return x1, s1, 0, idx, True
+    exp = x._data.shape[:d] + (idx.size,) + x._data.shape[d + 1 :]
+    if src._data.ndim == 0 and idx.size == 1:
+        src = src.reshape(exp)
+    if src._data.shape != exp:
+        raise RuntimeError(
+            f"{op}(): source of shape {list(src._data.shape)} does not match the slice of "
+            f"input {list(x._data.shape)} at {idx.size} indices along dim {d} ({list(exp)})"
+        )
+    return x, src, d, idx, False
+
+
+@register()
+def index_add(
+    input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1
+) -> Tensor:
+    """input with alpha * source's slices added at index along dim (repeats accumulate)."""
+    x, src, d, idx, scalar = _index_source(input, dim, index, source, "index_add")
+    out = IndexAdd(d, idx, alpha)(x, src)
+    return out.reshape(()) if scalar else out
+
+
+@register()
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """input with source's slices written at index along dim."""
+    x, src, d, idx, scalar = _index_source(input, dim, index, source, "index_copy")
+    out = IndexCopy(d, idx)(x, src)
+    return out.reshape(()) if scalar else out
+
+
+@register()
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | float) -> Tensor:
+    """input with `value` at index along dim."""
+    x = tensor_arg(input, "index_fill")
+    idx = _index_arg(index, "index_fill")
+    tensor_value = isinstance(value, Tensor)
+    if tensor_value:
+        if value._data.ndim:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        value = cast(value, x._data.dtype)
+    else:
+        value = np.asarray(value, dtype=x._data.dtype)[()]
+    if not x._data.ndim:
+        _check_range(idx, 1, "index_fill", 0)
+        return IndexFill(0, idx, tensor_value)(x.reshape(1), value).reshape(())
+    d = _wrap_dim(dim, x._data.ndim, "index_fill")
+    _check_range(idx, x._data.shape[d], "index_fill", d)
+    return IndexFill(d, idx, tensor_value)(x, value)
+
+
+def _mask_arg(mask: Any, op: str) -> np.ndarray:
+    m = tensor_arg(mask, op, "mask")._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"{op}: expected BoolTensor for mask")
+    return m
+
+
+@register()
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The 1-D tensor of input's elements where the bool mask (broadcast) is true."""
+    x = tensor_arg(input, "masked_select")
+    m = _mask_arg(mask, "masked_select")
+    shape = np.broadcast_shapes(x._data.shape, m.shape)
+    xb = x.expand(shape) if x._data.shape != shape else x
+    return Index((np.broadcast_to(m, shape),), "MaskedSelectBackward0")(xb)
+
+
+class MaskedScatter(Node):
+    """x with source's leading elements written where mask is true, in order"""
+
+    node = "MaskedScatterBackward0"
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+
+    def forward(self, x, source):
+        out = x.copy()
+        k = int(self.mask.sum())
+        out[self.mask] = source.reshape(-1)[:k]
+        return out
+
+    def backward(self, gy, x, source):
+        gx, gs = self.needs_input_grad
+        g_src = None
+        if gs:
+            k = int(self.mask.sum())
+            picked = Index.apply(gy, key=(self.mask,))
+            flat = IndexPut.apply(
+                picked, key=(slice(0, k),), shape=(int(np.prod(np.shape(source))),)
+            )
+            g_src = flat.reshape(np.shape(source))
+        return (Where.apply(self.mask, 0.0, gy) if gx else None), g_src
+
+
+@register()
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """input with source's elements, in order, where the bool mask (broadcast) is true."""
+    x = tensor_arg(input, "masked_scatter")
+    m = _mask_arg(mask, "masked_scatter")
+    src = tensor_arg(source, "masked_scatter", "source")
+    shape = np.broadcast_shapes(x._data.shape, m.shape)
+    if x._data.shape != shape:
+        x = x.expand(shape)
+    m = np.broadcast_to(m, shape)
+    if src._data.size < m.sum():
+        raise RuntimeError("masked_scatter: expected source to have at least as many elements "
+                           f"as ones in mask ({int(m.sum())}), got {src._data.size}")  # fmt: skip
+    x, src = promote([x, src]) if src._data.dtype != x._data.dtype else (x, src)
+    return MaskedScatter(m)(x, src)
+
+
+def _scatter_index(input: Tensor, dim: int, index: Any, src: Any, op: str):
+    x = tensor_arg(input, op)
+    idx = tensor_arg(index, op, "index")._data
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): Expected dtype int64 for index")
+    idx = idx.astype(np.int64, copy=False)
+    nd = max(x._data.ndim, 1)
+    if idx.ndim != x._data.ndim and not (idx.ndim <= 1 and x._data.ndim <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    d = _wrap_dim(dim, nd, op)
+    n = x._data.shape[d] if x._data.ndim else 1
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+    idx = np.where(idx < 0, idx + n, idx)
+    if isinstance(src, Tensor) and src._data.dtype != x._data.dtype:
+        raise RuntimeError(
+            f"{op}(): Expected self.dtype to be equal to src.dtype ({x.dtype} and {src.dtype})"
+        )
+    return x, d, idx
+
+
+def _full_index(idx: np.ndarray, dim: int) -> tuple:
+    key = list(np.indices(idx.shape, sparse=True))
+    key[dim] = idx
+    return tuple(key)
+
+
+def _gather(t, dim: int, index: np.ndarray):
+    """t gathered at index along dim; index may be smaller than t in the other dims, as torch's
+    gather allows (np.take_along_axis does not)."""
+    return Index.apply(t, key=_full_index(index, dim))
+
+
+class Scatter(Node):
+    """x with src (or a value) written at index along dim (the last write wins):
+    d = (gy with the written places zeroed, gy gathered at index)"""
+
+    def __init__(self, dim: int, index: np.ndarray, tensor_src: bool) -> None:
+        self.dim, self.index = dim, index
+        self.node = "ScatterBackward0" if tensor_src else "ScatterBackward1"
+
+    def forward(self, x, src):
+        out = np.array(x, copy=True).reshape(np.shape(x) or (1,))
+        key = _full_index(self.index.reshape(self.index.shape or (1,)), self.dim)
+        s = src if not np.ndim(src) else src[tuple(slice(0, n) for n in self.index.shape)]
+        out[key] = s if np.ndim(src) == 0 else s.reshape(self.index.shape or (1,))
+        return out.reshape(np.shape(x))
+
+    def backward(self, gy, x, src):
+        gx, gs = self.needs_input_grad
+        hit = np.zeros(np.shape(x) or (1,), dtype=bool)
+        hit[_full_index(self.index.reshape(self.index.shape or (1,)), self.dim)] = True
+        hit = hit.reshape(np.shape(x))
+        g_src = None
+        if gs:
+            g = _gather(gy, self.dim, self.index) if np.ndim(gy) else gy
+            pad = tuple(slice(0, n) for n in self.index.shape)
+            g_src = IndexPut.apply(g, key=pad, shape=np.shape(src)) if np.ndim(src) else g
+        return (Where.apply(hit, 0.0, gy) if gx else None), g_src
+
+
+def _src_slice(src: Tensor, idx: np.ndarray, op: str) -> None:
+    if src._data.ndim and any(i > s for i, s in zip(idx.shape, src._data.shape, strict=False)):
+        raise RuntimeError(
+            f"{op}(): Expected index {list(idx.shape)} to be smaller than src "
+            f"{list(src._data.shape)} apart from dimension"
+        )
+
+
+@register()
+def scatter(
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    src: Tensor | float | None = None,
+    *,
+    value: float | None = None,
+    reduce: str | None = None,
+) -> Tensor:
+    """input with src's elements (or `value`) written at index along dim."""
+    if src is None:
+        src = value
+    if reduce is not None:
+        if not isinstance(src, Tensor):
+            src = _make(np.full(index._data.shape, src, dtype=input._data.dtype))
+        return scatter_reduce(input, dim, index, src, {"add": "sum", "multiply": "prod"}[reduce])
+    x, d, idx = _scatter_index(input, dim, index, src, "scatter")
+    tensor_src = isinstance(src, Tensor)
+    if tensor_src:
+        _src_slice(src, idx, "scatter")
+    else:
+        src = np.asarray(src, dtype=x._data.dtype)[()]
+    return Scatter(d, idx, tensor_src)(x, src)
+
+
+@register()
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """input with src's elements added at index along dim (repeats accumulate)."""
+    return scatter_reduce(input, dim, index, src, "sum", node="ScatterAddBackward0")
+
+
+class ScatterReduce(Node):
+    """scatter_reduce: sum/mean/prod/amax/amin of src's elements (and, with include_self, the
+    input's) landing on each place; gradients as torch's scatter_reduce_backward"""
+
+    save_output = True
+
+    def __init__(self, dim, index, reduce, include_self, node="ScatterReduceBackward0") -> None:
+        self.dim, self.index, self.reduce, self.include_self = dim, index, reduce, include_self
+        self.node = node
+
+    def _key(self):
+        return _full_index(self.index.reshape(self.index.shape or (1,)), self.dim)
+
+    def _src(self, src):
+        s = src[tuple(slice(0, n) for n in self.index.shape)] if np.ndim(src) else src
+        return np.reshape(s, self.index.shape or (1,))
+
+    def _counts(self, shape):
+        c = np.zeros(shape or (1,), dtype=np.int64)
+        np.add.at(c, self._key(), 1)
+        return c.reshape(shape)
+
+    def forward(self, x, src):
+        shape = np.shape(x)
+        out = np.array(x, copy=True).reshape(shape or (1,))
+        key, s = self._key(), self._src(src)
+        r = self.reduce
+        hit = self._counts(shape).reshape(shape or (1,)) > 0
+        if not self.include_self:
+            init = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}[r]
+            if out.dtype.kind != "f" and r in ("amax", "amin"):
+                info = np.iinfo(out.dtype)
+                init = info.min if r == "amax" else info.max
+            out[hit] = init
+        ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.fmax,
+                 "amin": np.fmin}[r]  # fmt: skip
+        if r in ("amax", "amin"):  # nan propagates, as torch
+            ufunc = np.maximum if r == "amax" else np.minimum
+        ufunc.at(out, key, s)
+        if r == "mean":
+            n = self._counts(shape).reshape(shape or (1,)) + (1 if self.include_self else 0)
+            n = np.maximum(n, 1)
+            out = (out / n).astype(out.dtype) if out.dtype.kind == "f" else out // n
+        return out.reshape(shape)
+
+    def backward(self, gy, x, src):
+        gx, gs = self.needs_input_grad
+        r, shape = self.reduce, np.shape(x)
+        hit = self._counts(shape) > 0
+        g_x = g_src = None
+        pad = tuple(slice(0, n) for n in self.index.shape)
+
+        def to_src(g):  # a gradient laid out as index, placed into src's shape
+            return IndexPut.apply(g, key=pad, shape=np.shape(src)) if np.ndim(src) else g
+
+        def gather(t):
+            return _gather(t, self.dim, self.index) if np.ndim(t) else t
+
+        if r == "sum":
+            g_x = gy if self.include_self else Where.apply(hit, 0.0, gy)
+            g_src = to_src(gather(gy)) if gs else None
+        elif r == "mean":
+            n = self._counts(shape) + (1 if self.include_self else 0)
+            n = np.maximum(n, 1).astype(np.asarray(data(gy)).dtype)
+            g = Div.apply(gy, n)
+            g_x = g if self.include_self else Where.apply(hit, 0.0, g)
+            g_src = to_src(gather(g)) if gs else None
+        elif r == "prod":
+            y = self.saved_output(gy)
+            if self.include_self:  # d/dx of x * prod(src landing there): that product, no 0/0
+                ones = np.ones(shape, dtype=np.asarray(data(x)).dtype)
+                others = ScatterReduce.apply(ones, src, dim=self.dim, index=self.index,
+                                             reduce="prod", include_self=True)  # fmt: skip
+                g_x = gy * others
+            else:
+                g_x = Where.apply(hit, 0.0, gy)
+            if gs:
+                s = src[pad] if np.ndim(src) else src
+                g_src = to_src(Div.apply(gather(gy * y), s))
+        else:  # amax/amin: the gradient is shared evenly among the elements equal to the result
+            y = self.saved_output(gy)
+            yd, xd = data(y), data(x)
+            sd = self._src(data(src)).reshape(self.index.shape)
+            x_is = (xd == yd) & self.include_self
+            src_is = yd[_full_index(self.index, self.dim)] == sd if np.ndim(yd) else yd == sd
+            count = x_is.astype(np.int64)
+            flat_count = count.reshape(shape or (1,))
+            np.add.at(flat_count, self._key(), src_is.reshape(self.index.shape or (1,)))
+            count = np.maximum(count, 1).astype(yd.dtype)
+            g = Div.apply(gy, count)
+            g_x = Where.apply(x_is, g, 0.0) if self.include_self else Where.apply(hit, 0.0, gy)
+            if self.include_self:
+                g_x = Where.apply(hit, g_x, gy)
+            if gs:
+                g_src = to_src(Where.apply(src_is, gather(g), 0.0))
+        return (g_x if gx else None), g_src
+
+
+@register()
+def scatter_reduce(
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    src: Tensor,
+    reduce: str,
+    *,
+    include_self: bool = True,
+    node: str = "ScatterReduceBackward0",
+) -> Tensor:
+    """Reduce src's elements into input at index along dim: 'sum', 'prod', 'mean', 'amax',
+    'amin' (include_self: whether input's own values take part)."""
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    x, d, idx = _scatter_index(input, dim, index, src, "scatter_reduce")
+    s = tensor_arg(src, "scatter_reduce", "src")
+    _src_slice(s, idx, "scatter_reduce")
+    return ScatterReduce(d, idx, reduce, include_self, node)(x, s)
+
+
+@register()
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """input's elements at flat (row-major) indices, in index's shape."""
+    x = tensor_arg(input, "take")
+    idx = tensor_arg(index, "take", "index")._data
+    if idx.dtype != np.int64:
+        raise RuntimeError("take(): Expected a long tensor for index")
+    n = x._data.size
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+        raise IndexError(f"take(): index {bad} is out of range for a tensor of {n} elements")
+    flat = x.reshape(-1)
+    return Index((np.where(idx < 0, idx + n, idx),), "TakeBackward0")(flat)
+
+
+@register()
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """gather with broadcasting of input and indices (dim=None: on the flattened input)."""
+    x = tensor_arg(input, "take_along_dim")
+    idx = tensor_arg(indices, "take_along_dim", "indices")
+    if dim is None:
+        from .indexing import gather
+
+        return gather(x.reshape(-1), 0, idx.reshape(-1))
+    d = _wrap_dim(dim, x._data.ndim, "take_along_dim")
+    xs, ids = list(x._data.shape), list(idx._data.shape)
+    xs[d] = ids[d] = 1
+    shape = np.broadcast_shapes(tuple(xs), tuple(ids))
+    xb = list(shape)
+    xb[d] = x._data.shape[d]
+    ib = list(shape)
+    ib[d] = idx._data.shape[d]
+    xe = x.expand(tuple(xb)) if tuple(xb) != x._data.shape else x
+    n = x._data.shape[d]
+    ie = np.broadcast_to(np.where(idx._data < 0, idx._data + n, idx._data), tuple(ib))
+    from .indexing import gather
+
+    return gather(xe, d, _make(np.ascontiguousarray(ie)))
+
+
+@register()
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
+    """The int64 indices of the nonzero elements, one row each (or one tensor per dim)."""
+    a = tensor_arg(input, "nonzero")._data
+    if as_tuple:
+        if a.ndim == 0:
+            return (_make(np.nonzero(a.reshape(1))[0].astype(np.int64)),)
+        return tuple(_make(i.astype(np.int64)) for i in np.nonzero(a))
+    return _make(np.argwhere(a).astype(np.int64))
+
+
+@register()
+def argwhere(input: Tensor) -> Tensor:
+    """nonzero(input): the int64 indices of the nonzero elements, one row each."""
+    return nonzero(input)
+
+
+class IndexPutOp(Node):
+    """x with values written (or added) at advanced indices: d = (gy zeroed there unless
+    accumulating, gy at the indices)"""
+
+    node = "IndexPutBackward0"
+
+    def __init__(self, key: tuple, accumulate: bool) -> None:
+        self.key, self.accumulate = key, accumulate
+
+    def forward(self, x, values):
+        out = x.copy()
+        if self.accumulate:
+            np.add.at(out, self.key, values)
+        else:
+            out[self.key] = values
+        return out
+
+    def backward(self, gy, x, values):
+        gx, gv = self.needs_input_grad
+        g_x = None
+        if gx:
+            if self.accumulate:
+                g_x = gy
+            else:
+                hit = np.zeros(np.shape(x), dtype=bool)
+                hit[self.key] = True
+                g_x = Where.apply(hit, 0.0, gy)
+        g_v = None
+        if gv:
+            from .shape import SumToSize
+
+            g = Index.apply(gy, key=self.key)
+            g_v = SumToSize.apply(g, shape=np.shape(values)) if np.shape(g) != np.shape(
+                values) else g  # fmt: skip
+        return g_x, g_v
+
+
+def _put_key(indices: Any, op: str) -> tuple:
+    key = []
+    for i in indices:
+        if i is None:
+            key.append(slice(None))
+            continue
+        a = tensor_arg(i, op, "indices")._data
+        if a.dtype.kind not in "iub":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        key.append(a)
+    return tuple(key)
+
+
+@register()
+def index_put(
+    input: Tensor, indices: tuple[Tensor, ...], values: Tensor, accumulate: bool = False
+) -> Tensor:
+    """input with values written (accumulate=True: added) at the tensor indices, out of place."""
+    x = tensor_arg(input, "index_put")
+    v = tensor_arg(values, "index_put", "values")
+    key = _put_key(indices, "index_put")
+    v = cast(v, x._data.dtype) if v._data.dtype != x._data.dtype else v
+    return IndexPutOp(key, accumulate)(x, v)
+
+
+@register("index_put_", top=True)
+def index_put_(
+    input: Tensor, indices: tuple[Tensor, ...], values: Tensor, accumulate: bool = False
+) -> Tensor:
+    """In place: x[indices] = values (accumulate=True: +=), for tensors outside the graph (leaves
+    under no_grad, data), like the engine's other in-place ops; returns input."""
+    x = tensor_arg(input, "index_put_")
+    x._check_inplace("index_put_")
+    key = _put_key(indices, "index_put_")
+    v = tensor_arg(values, "index_put_", "values")._data.astype(x._data.dtype, copy=False)
+    with no_grad():
+        if accumulate:
+            np.add.at(x._data, key, v)
+        else:
+            x._data[key] = v
+    return x
