@@ -60,7 +60,7 @@ int = int32  # noqa: A001 - torch.int
 
 globals().update(_ops.top_level())
 
-from . import autograd, nn, optim  # noqa: E402 - after the ops they build on
+from . import autograd, linalg, nn, optim  # noqa: E402 - after the ops they build on
 
 
 def is_tensor(obj: object) -> _builtins.bool:
