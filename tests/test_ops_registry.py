@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 import torch.nn.functional as TF
+from test_attention import CASES as ATTENTION_CASES
 from test_functional_more import CASES as FUNCTIONAL_MORE_CASES
 from test_linalg import CASES as LINALG_CASES
 from test_ops import CASES
@@ -60,7 +61,7 @@ def test_each_op_lives_where_torch_has_it(name):
 
 
 def test_each_op_has_a_case_in_the_table():
-    tested = {c.op for c in CASES + LINALG_CASES + FUNCTIONAL_MORE_CASES}
+    tested = {c.op for c in CASES + LINALG_CASES + FUNCTIONAL_MORE_CASES + ATTENTION_CASES}
     assert sorted(set(OPS) - tested) == []
 
 

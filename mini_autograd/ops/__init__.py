@@ -3,6 +3,7 @@
 from . import (  # noqa: F401 - registration
     activation,
     activation_more,
+    attention,
     classification,
     convert,
     decomposition,
