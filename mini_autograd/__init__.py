@@ -98,6 +98,7 @@ from . import (  # noqa: E402 - after the ops they build on
     autograd,
     backends,
     cuda,
+    linalg,
     nn,
     optim,
     serialization,

@@ -388,6 +388,10 @@ def norm(
         )
     if p is None or p == "fro":
         p = 2.0
+    elif p == "nuc":  # the sum of singular values, over dim (a 2-tuple) or a matrix's two dims
+        from .norms import matrix_norm
+
+        return matrix_norm(x, "nuc", (-2, -1) if dim is None else dim, keepdim)
     elif isinstance(p, str):
         raise NotImplementedError(f"norm(p={p!r}) is not supported; use p='fro' or a number")
     axes = _axes(dim, x, "norm")
