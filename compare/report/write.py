@@ -14,12 +14,14 @@ from . import data, summary
 
 #: what a comparison run owns inside the output folder; anything else there is left alone
 SUMMARY, CSV, PAGES = "summary.md", "results.csv", "cases"
+TIMING_CSV, CHART = summary.TIMING_CSV, summary.CHART
 
 
 def write_reports(
     out: Path, cases: Sequence[Case], results: Sequence[CaseResult], env: Mapping[str, str]
 ) -> Path:
-    """Write summary.md, results.csv and cases/<name>.md into `out`; returns the summary's path.
+    """Write summary.md (and its chart), results.csv, timing.csv and cases/<name>.md into `out`;
+    returns the summary's path.
 
     Everything is rendered into `out/.tmp-*` first; only when all of it exists are the old
     files replaced, each by one rename, so a failure leaves the previous reports as they were.
@@ -37,9 +39,11 @@ def write_reports(
             (pages / f"{case.name}.md").write_text(text, encoding="utf-8")
             for file_name, content in case.assets(by_case.get(case.name, [])).items():
                 (pages / file_name).write_text(content, encoding="utf-8")
-        order = [c.name for c in cases]
-        (staging / SUMMARY).write_text(summary.render(results, env, order), encoding="utf-8")
+        for name, content in summary.assets(results, cases).items():
+            (staging / name).write_text(content, encoding="utf-8")
+        (staging / SUMMARY).write_text(summary.render(results, env, cases), encoding="utf-8")
         data.frame(results).to_csv(staging / CSV, index=False)
+        data.timing_frame(results).to_csv(staging / TIMING_CSV, index=False)
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -52,5 +56,5 @@ def _swap_in(staging: Path, out: Path) -> None:
     if old_pages.exists():
         os.replace(old_pages, staging / "old-cases")
     os.replace(staging / PAGES, old_pages)
-    for name in (CSV, SUMMARY):  # the summary last: it links to the rest
+    for name in (CSV, TIMING_CSV, CHART, SUMMARY):  # the summary last: it links to the rest
         os.replace(staging / name, out / name)
