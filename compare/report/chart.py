@@ -26,7 +26,7 @@ Run = tuple[str, str, "float | None"]
 
 def margin_strip(groups: Sequence[tuple[str, Sequence[Run]]], width: int = 760) -> str:
     """One row per group; each run a mark at its margin, exact zeros in a column of their own."""
-    label_w, zero_w, other_w, pad = 190, 44, 70, 16
+    label_w, zero_w, other_w, pad = 190, 60, 120, 16
     row_h, top = 26, 60
     x0 = label_w + zero_w  # the log axis starts here
     x1 = width - other_w - pad
@@ -64,7 +64,7 @@ def margin_strip(groups: Sequence[tuple[str, Sequence[Run]]], width: int = 760) 
             f'<text x="{x:.1f}" y="{bottom + 16}" {FONT} font-size="11" fill="{INK}" '
             f'text-anchor="middle">{"≤ " * (e == lo and lo == -8)}{_decade(e)}</text>'
         )
-    zx = label_w + zero_w / 2 - 4
+    zx = label_w + zero_w / 2 - 12
     out.append(
         f'<text x="{zx:.1f}" y="{bottom + 16}" {FONT} font-size="11" fill="{INK}" '
         'text-anchor="middle">= 0</text>'
@@ -119,8 +119,8 @@ def margin_strip(groups: Sequence[tuple[str, Sequence[Run]]], width: int = 760) 
         if unmeasured:
             words = ", ".join(f"{n} {s}" for s, n in unmeasured.items())
             out.append(
-                f'<text x="{x1 + 12}" y="{y + 4:.1f}" {FONT} font-size="11" '
-                f'fill="{FAIL_COLOR}">{escape(words)}</text>'
+                f'<text x="{width - pad}" y="{y + 4:.1f}" {FONT} font-size="11" '
+                f'fill="{FAIL_COLOR}" text-anchor="end">{escape(words)}</text>'
             )
     # re-draw the tolerance line over the row stripes
     out.append(

@@ -11,7 +11,7 @@ from ..env import header
 from ..results import FD, GRAD, PASS, SECOND, VALUE, Accuracy, CaseResult, Check
 from ..tolerances import ACCURACY_TIE, DTYPES
 from . import chart
-from .tables import NOT_APPLICABLE, margin, status_mark, status_rank, status_text, table
+from .tables import NOT_APPLICABLE, margin, prose, status_mark, status_rank, status_text, table
 
 if TYPE_CHECKING:
     from ..registry import Case
@@ -115,7 +115,7 @@ def failures_section(results: Sequence[CaseResult]) -> str:
         {
             "case": f"[{r.case}](cases/{r.case}.md)",
             "dtype": r.dtype,
-            "status": status_text(r.status),
+            "status": status_text(r.status).replace(" ", "\u00a0", 1),
             "margin": margin(run_margin(r)),
             "what": _what_failed(r),
         }
@@ -125,13 +125,28 @@ def failures_section(results: Sequence[CaseResult]) -> str:
 
 
 def _what_failed(result: CaseResult) -> str:
-    """The failed checks in a few words each (the page has the full messages)."""
+    """The failed checks in a few words (the case page has the full messages)."""
+    if result.verdict:
+        return prose(_clip("; ".join(result.notes) or result.verdict, 120))
+    out_of_tol, off_fd, other = [], [], []
+    for c in result.failures:
+        if c.diff is not None and not c.diff.problem and c.category != FD:
+            out_of_tol.append(c.quantity)
+        elif c.category == FD:
+            off_fd.append(c.quantity.replace(" vs finite differences", ""))
+        else:
+            first = (c.message.strip().splitlines() or ["failed"])[0]
+            first = first.replace("The values for attribute ", "").replace(" do not match", "")
+            other.append(f"{c.quantity}: {_clip(first, 80)}")
     words = []
-    for c in result.failures[:4]:
-        first = c.message.strip().splitlines()[0] if c.message else "failed"
-        words.append(f"{c.quantity}: {_clip(first, 90)}")
-    more = len(result.failures) - 4
-    return "; ".join(words) + (f"; and {more} more" if more > 0 else "")
+    if out_of_tol:
+        words.append("out of tolerance: " + ", ".join(out_of_tol))
+    if off_fd:
+        words.append("off finite differences: " + ", ".join(off_fd))
+    words += other[:3]
+    if len(other) > 3:
+        words.append(f"and {len(other) - 3} more")
+    return prose("; ".join(words))
 
 
 def _clip(text: str, n: int) -> str:

@@ -97,13 +97,13 @@ def failure_list(result: CaseResult) -> str:
     failures = result.failures
     items = []
     for c in failures:
-        lines = [_prose(line) for line in c.message.splitlines() if line.strip()] or ["failed"]
-        items.append(f"- **{_prose(c.quantity)}**: " + "\\\n  ".join(lines))
+        lines = [prose(line) for line in c.message.splitlines() if line.strip()] or ["failed"]
+        items.append(f"- **{prose(c.quantity)}**: " + "\\\n  ".join(lines))
     n = len(failures)
     return f"{n} check{'s' * (n != 1)} failed:\n\n" + "\n".join(items)
 
 
-def _prose(text: str) -> str:
+def prose(text: str) -> str:
     """Text from an exception or a message, safe in markdown prose (no HTML, no emphasis);
     `code spans` in it stay code."""
     pieces = text.split("`")
