@@ -14,6 +14,9 @@ from typing import Any
 
 #: graphs with more nodes (after folding repeats) are drawn up to this many, the rest as one node
 MAX_NODES = 60
+#: the walk stops after this many nodes: enough to fold a chain of hundreds of repeated steps,
+#: and far from the 10^5-node graphs that are slow to walk and that torch can crash freeing
+WALK_MAX_NODES = 3000
 #: a block of nodes repeated this many times in a row is drawn once, marked "× n"
 MIN_REPEATS = 3
 
@@ -49,9 +52,14 @@ class Graph:
     """Nodes (label, kind) in breadth-first order from the output; edges follow the data."""
 
     nodes: tuple[tuple[str, str], ...]  # kind: "output", "op" or "leaf"
-    edges: tuple[tuple[int, int], ...]  # (producer, consumer) node indices
+    edges: tuple[tuple[int, int], ...]  # (producer, consumer) node indices; OMITTED: not walked
+    omitted: int = 0  # nodes next to the walked ones that were not walked (the walk stopped)
     #: folded repeats: (the node indices of the one instance drawn, how many times it repeats)
     repeats: tuple[tuple[tuple[int, ...], int], ...] = field(default=(), compare=False)
+
+
+#: the producer index of an edge from a node the walk did not visit
+OMITTED = 1 << 62
 
 
 def shape_text(shape: Any) -> str:
@@ -59,8 +67,12 @@ def shape_text(shape: Any) -> str:
     return str(dims) if dims else "scalar"
 
 
-def walk(output: Any, inputs: Mapping[str, Any]) -> Graph | None:
-    """The graph that produced `output`, with leaves named after `inputs`; None if there is none."""
+def walk(output: Any, inputs: Mapping[str, Any], max_nodes: int = WALK_MAX_NODES) -> Graph | None:
+    """The graph that produced `output`, with leaves named after `inputs`; None if there is none.
+
+    The walk stops after `max_nodes` nodes: touching every node of a huge graph is slow, and
+    torch can crash freeing a 10^5-node graph whose nodes Python has seen.
+    """
     root = getattr(output, "grad_fn", None)
     if root is None:
         return None
@@ -89,17 +101,25 @@ def walk(output: Any, inputs: Mapping[str, Any]) -> Graph | None:
     first, _ = visit(root)
     edges.append((first, 0))
     queue = deque([root])
+    omitted: set[int] = set()
     while queue:
         node = queue.popleft()
         consumer = index[("op", id(node))]
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
+            variable = getattr(nxt, "variable", None)
+            known = ("leaf", id(variable)) if variable is not None else ("op", id(nxt))
+            if known not in index and len(nodes) >= max_nodes:
+                alive.append(nxt)
+                omitted.add(id(nxt))
+                edges.append((OMITTED, consumer))
+                continue
             producer, new = visit(nxt)
             edges.append((producer, consumer))
-            if new and getattr(nxt, "variable", None) is None:
+            if new and variable is None:
                 queue.append(nxt)
-    return Graph(tuple(nodes), tuple(edges))
+    return Graph(tuple(nodes), tuple(edges), len(omitted))
 
 
 def learner_label(name: str) -> str:
@@ -121,6 +141,8 @@ def fold(graph: Graph, min_repeats: int = MIN_REPEATS) -> Graph:
     producers: dict[int, list[int]] = {}
     for p, c in graph.edges:
         producers.setdefault(c, []).append(p)
+    if graph.omitted:  # the walk stopped: what lies below is unknown, so nothing is folded
+        return graph
     kinds = [k for _, k in graph.nodes]
     ops = [i for i, k in enumerate(kinds) if k == "op"]
     roots = [p for p in producers.get(0, []) if kinds[p] == "op"]
@@ -244,7 +266,7 @@ def _folded(
         times = count.get(c, 1) if graph.nodes[p][1] == "leaf" else 1
         edges += [(new[p], new[c])] * times
     repeats = tuple((tuple(new[v] for v in blocks[f]), n) for f, n in runs if len(blocks[f]) > 1)
-    return Graph(tuple(nodes), tuple(edges), repeats)
+    return Graph(tuple(nodes), tuple(edges), 0, repeats)
 
 
 def _label(text: str) -> str:
@@ -256,7 +278,7 @@ def _body(graph: Graph, max_nodes: int, prefix: str = "n", indent: str = "    ")
     """Mermaid lines for one graph (nodes, folded repeats as subgraphs, edges)."""
     graph = fold(graph)
     shown = min(len(graph.nodes), max_nodes)
-    hidden = len(graph.nodes) - shown
+    hidden = len(graph.nodes) - shown + graph.omitted
     shapes = {"output": '(["{}"])', "op": '["{}"]', "leaf": '[/"{}"/]'}
     grouped = {v: k for k, (members, _) in enumerate(graph.repeats) for v in members}
     lines = []
@@ -276,7 +298,8 @@ def _body(graph: Graph, max_nodes: int, prefix: str = "n", indent: str = "    ")
         lines.append(f"{indent}end")
     more = f"{prefix}more"
     if hidden:
-        lines.append(f'{indent}{more}["... {hidden} more node{"s" if hidden > 1 else ""}"]')
+        plus = "+" if graph.omitted else ""  # the walk stopped: more lie behind these
+        lines.append(f'{indent}{more}["... {hidden}{plus} more node{"s" if hidden > 1 else ""}"]')
     counts: dict[tuple[str, str], int] = {}  # in first-seen order; a*a uses its input twice
     for producer, consumer in graph.edges:
         if consumer < shown:

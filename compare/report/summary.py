@@ -16,6 +16,20 @@ from .tables import NOT_APPLICABLE, margin, prose, status_mark, status_rank, sta
 if TYPE_CHECKING:
     from ..registry import Case
 
+
+def _cases(order: Sequence[str]) -> list[Case | str]:
+    """The registered case of each name (its tags and title), or the bare name if there is none."""
+    from .. import registry
+
+    found: list[Case | str] = []
+    for name in order:
+        try:
+            found.append(registry.get(name))
+        except KeyError:
+            found.append(name)
+    return found
+
+
 #: files the summary links to, next to it
 CHART, BENCH, CSV, TIMING_CSV = "margins.svg", "bench.md", "results.csv", "timing.csv"
 
@@ -65,7 +79,7 @@ def cell(result: CaseResult | None) -> str:
         reason = margin(m) if m is not None and m > 1 else _failure_word(result.failures)
     else:
         reason = result.status
-    stale = "" if result.fresh else " †"
+    stale = "" if result.fresh else " ↺"
     # a no-break space: the mark stays with its number
     return f"{status_mark(result.status)}\u00a0{reason}{stale}"
 
@@ -96,6 +110,17 @@ def totals_line(results: Sequence[CaseResult]) -> str:
     return f"**{runs}: " + " · ".join(parts) + "**"
 
 
+def carried_line(results: Sequence[CaseResult]) -> str:
+    """Which rows this run did not produce (a filtered run merged into the report), or ""."""
+    old = sum(not r.fresh for r in results)
+    if not old:
+        return ""
+    return (
+        f"This run produced {len(results) - old} of these {len(results)} rows; the other {old} "
+        "(marked ↺) are kept from earlier runs with the same seed, engine and options."
+    )
+
+
 def missing_line(results: Sequence[CaseResult]) -> str:
     """Which torch names the candidate lacks, and in how many runs, or "" if none."""
     counts = Counter(name for r in results for name in r.missing)
@@ -114,7 +139,7 @@ def failures_section(results: Sequence[CaseResult]) -> str:
     rows = [
         {
             "case": f"[{r.case}](cases/{r.case}.md)",
-            "dtype": r.dtype,
+            "dtype": r.dtype if r.fresh else f"{r.dtype} ↺",
             "status": status_text(r.status).replace(" ", "\u00a0", 1),
             "margin": margin(run_margin(r)),
             "what": _what_failed(r),
@@ -153,24 +178,31 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def theme_of(case: Case) -> str:
-    return case.tags[0] if case.tags else "other"
+def theme_of(case: Case | str) -> str:
+    tags = getattr(case, "tags", ())
+    return tags[0] if tags else "other"
+
+
+def _name(case: Case | str) -> str:
+    return case if isinstance(case, str) else case.name
 
 
 def group_sections(
-    results: Sequence[CaseResult], cases: Sequence[Case]
+    results: Sequence[CaseResult], order: Sequence[str]
 ) -> list[tuple[str, str, list[CaseResult]]]:
-    """(theme, heading, results) per theme in registry order, for the cases that ran."""
+    """(theme, heading, results) per theme in registry order; rows of cases not in `order`
+    come last, under "other"."""
     by_case: dict[str, list[CaseResult]] = {}
     for r in results:
         by_case.setdefault(r.case, []).append(r)
-    groups: dict[str, list[Case]] = {}
-    for c in cases:
-        if c.name in by_case:
-            groups.setdefault(theme_of(c), []).append(c)
+    names = list(order) + [n for n in by_case if n not in set(order)]
+    groups: dict[str, list[str]] = {}
+    for c in _cases(names):
+        if _name(c) in by_case:
+            groups.setdefault(theme_of(c), []).append(_name(c))
     out = []
     for theme, members in groups.items():
-        runs = [r for c in members for r in by_case[c.name]]
+        runs = [r for name in members for r in by_case[name]]
         counts = Counter(r.status for r in runs)
         tally = " · ".join(f"{status_mark(s)} {counts[s]}" for s in sorted(counts, key=status_rank))
         n = len(members)
@@ -179,12 +211,12 @@ def group_sections(
     return out
 
 
-def case_table(cases: Sequence[Case], runs: Sequence[CaseResult]) -> str:
+def case_table(runs: Sequence[CaseResult]) -> str:
     dtypes = [d for d in DTYPES if any(r.dtype == d for r in runs)]
     dtypes += sorted({r.dtype for r in runs} - set(dtypes))
     by_key = {(r.case, r.dtype): r for r in runs}
     names = list(dict.fromkeys(r.case for r in runs))
-    titles = {c.name: c.title for c in cases}
+    titles = {_name(c): getattr(c, "title", "") for c in _cases(names)}
     rows = []
     for name in names:
         row = {"case": f"[{name}](cases/{name}.md)"}
@@ -224,14 +256,19 @@ def accuracy_section(results: Sequence[CaseResult]) -> str:
     return text
 
 
-def render(results: Sequence[CaseResult], env: Mapping[str, str], cases: Sequence[Case]) -> str:
-    """The summary page; `cases` in registry order (those without results are left out)."""
+def render(results: Sequence[CaseResult], env: Mapping[str, str], order: Sequence[str]) -> str:
+    """The summary page; `order` names the cases in registry order (only those with rows show)."""
     cand = results[0].candidate if results else "candidate"
     links = (
         f"[benchmarks]({BENCH}) · [every number: {CSV}]({CSV}) · [timings]({TIMING_CSV}) · "
         "[environment](#environment)"
     )
-    parts = [f"# {cand} vs torch: parity report", totals_line(results), links]
+    parts = [
+        f"# {cand} vs torch: parity report",
+        totals_line(results),
+        carried_line(results),
+        links,
+    ]
     if not results:
         parts.append("No cases were run.")
     else:
@@ -241,10 +278,8 @@ def render(results: Sequence[CaseResult], env: Mapping[str, str], cases: Sequenc
             f"![the worst margin of every run, per theme]({CHART})",
             LEGEND.format(cand=cand, csv=CSV),
         ]
-        for _, heading, runs in group_sections(results, cases):
-            parts += [f"## {heading}", case_table(cases, runs)]
-        if not all(r.fresh for r in results):
-            parts.append("† carried over from an earlier run: that case did not run this time.")
+        for _, heading, runs in group_sections(results, order):
+            parts += [f"## {heading}", case_table(runs)]
         parts.append(accuracy_section(results))
     parts += [
         "## Environment",
@@ -255,10 +290,10 @@ def render(results: Sequence[CaseResult], env: Mapping[str, str], cases: Sequenc
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def assets(results: Sequence[CaseResult], cases: Sequence[Case]) -> dict[str, str]:
+def assets(results: Sequence[CaseResult], order: Sequence[str]) -> dict[str, str]:
     """Files the summary shows, written next to it: the margin chart."""
     groups = [
         (THEMES.get(theme, theme), [(r.dtype, r.status, run_margin(r)) for r in runs])
-        for theme, _, runs in group_sections(results, cases)
+        for theme, _, runs in group_sections(results, order)
     ]
     return {CHART: chart.margin_strip(groups)}
