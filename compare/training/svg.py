@@ -40,15 +40,12 @@ class Panel:
 
 
 def nice_step(span: float, target: int = 5) -> float:
-    """A round tick spacing (1, 2 or 5 times a power of ten) giving about `target` ticks."""
+    """A round tick spacing (1, 2 or 5 times a power of ten) nearest to span / target."""
     if span <= 0 or not math.isfinite(span):
         return 1.0
     raw = span / target
     power = 10.0 ** math.floor(math.log10(raw))
-    for m in (1, 2, 5, 10):
-        if raw <= m * power:
-            return m * power
-    return 10 * power
+    return min((m * power for m in (1, 2, 5, 10)), key=lambda s: abs(math.log(s / raw)))
 
 
 def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
@@ -145,7 +142,7 @@ def _panel(panel: Panel, width: int) -> list[str]:
             f'text-anchor="end">{label}</text>'
         )
     base = TOP + h + (ZERO_BAND if panel.log else 0)
-    steps = [s for s in nice_ticks(0, n, 5) if 1 <= s <= n] or [1.0]
+    steps = [s for s in nice_ticks(0, n, 4) if 1 <= s <= n] or [1.0]
     if steps[0] != 1:
         steps.insert(0, 1.0)
     for s in steps:  # steps are 1-based
