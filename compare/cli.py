@@ -20,7 +20,7 @@ from types import ModuleType
 
 from . import registry
 from .env import environment
-from .results import FAIL, OK_STATUSES, PASS, STATUS_ORDER
+from .results import ERROR, EXPECTED_ERROR, FAIL, INAPPLICABLE, MISSING, PASS, TIMEOUT
 from .run import DEFAULT_TIMEOUT
 from .tolerances import DTYPES
 
@@ -28,6 +28,8 @@ from .tolerances import DTYPES
 SUBCOMMANDS = {"bench": "compare.bench"}
 INSTALL = 'pip install -c constraints.txt -e ".[compare]"'
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
+#: the order of the final line's counts: agreement first
+TALLY = (PASS, EXPECTED_ERROR, INAPPLICABLE, FAIL, ERROR, TIMEOUT, MISSING)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,9 +128,7 @@ def _run(argv: list[str]) -> int:
     except SystemExit as exit_:  # argparse: 2 for a usage error, 0 after --help
         return int(exit_.code or 0)
     if args.timeout < 0:
-        return _usage(
-            f"--timeout must be a number of seconds >= 0 (0: no limit), not {args.timeout:g}"
-        )
+        return _usage(f"--timeout takes seconds >= 0 (0: no limit), not {args.timeout:g}")
 
     broken = registry.broken_modules()
     for module in broken:
@@ -197,8 +197,7 @@ def _run(argv: list[str]) -> int:
         for r in failed:
             _err("\n" + r.failure_message())
     counts = Counter(r.status for r in results)
-    shown = sorted(STATUS_ORDER, key=lambda s: s not in OK_STATUSES)  # agreement first
-    tally = ", ".join(f"{counts[s]} {s}" for s in shown if counts[s] or s in (PASS, FAIL))
+    tally = ", ".join(f"{counts[s]} {s}" for s in TALLY if counts[s] or s in (PASS, FAIL))
     print(
         f"{len(cases)} cases × {_plural(len(dtypes), 'dtype')}: {tally} "
         f"({time.perf_counter() - start:.1f} s). Report: {path}"

@@ -298,8 +298,9 @@ def _body(graph: Graph, max_nodes: int, prefix: str = "n", indent: str = "    ")
         lines.append(f"{indent}end")
     more = f"{prefix}more"
     if hidden:
-        plus = "+" if graph.omitted else ""  # the walk stopped: more lie behind these
-        lines.append(f'{indent}{more}["... {hidden}{plus} more node{"s" if hidden > 1 else ""}"]')
+        plus = "+" if graph.omitted else ""  # the walk stopped: more may lie behind these
+        many = "s" if hidden > 1 or plus else ""
+        lines.append(f'{indent}{more}["... {hidden}{plus} more node{many}"]')
     counts: dict[tuple[str, str], int] = {}  # in first-seen order; a*a uses its input twice
     for producer, consumer in graph.edges:
         if consumer < shown:

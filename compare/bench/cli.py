@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: 2 for a usage error, 0 after --help
+        return int(exit_.code or 0)
     if args.list:
         print("\n".join(WORKLOADS))
         return 0
@@ -68,8 +71,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         workloads = select(only)
     except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return USAGE
+        return _usage(exc.args[0])
+    if args.rounds is not None and args.rounds < 1:
+        return _usage(f"--rounds takes a number of rounds >= 1, not {args.rounds}")
+    if args.output is not None and (args.output.is_dir() or not _writable(args.output)):
+        return _usage(f"--output {args.output}: not a file that can be written")
+    try:
+        frameworks = {name: import_framework(name) for name in (TORCH, MINI)}
+    except ImportError as exc:
+        return _usage(
+            f"the benchmarks need {exc.name or 'torch'}; install it with: "
+            'pip install -c constraints.txt -e ".[compare]"'
+        )
     quick = args.quick
     opts = Options(
         quick=quick,
@@ -79,7 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         settle=0.01 if quick else Options.settle,
         memory=not args.no_memory,
     )
-    frameworks = {name: import_framework(name) for name in (TORCH, MINI)}
     load = _load_average()
     results = run(workloads, frameworks, opts)
     env = environment(candidate=MINI, **{"numpy BLAS": _blas(), "load average at start": load})
@@ -93,6 +105,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_atomic(output, text)
         print(f"bench: wrote {output}", file=sys.stderr)
     return 0
+
+
+def _usage(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return USAGE
+
+
+def _writable(path: Path) -> bool:
+    """Whether the report can be written at `path`: its nearest existing folder takes files."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError:
+        return False
+    return folder.is_dir()
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..registry import Case
 from ..results import CaseResult
+from ..tolerances import DTYPES
 from . import data, manifest, summary
 from .manifest import Manifest, row_key
 
@@ -86,6 +87,13 @@ def _check_merge(
     planned: set[str],
     known: set[str] | None,
 ) -> None:
+    if existing.legacy and known is not None:
+        everything = {f"{name}/{dtype}" for name in known for dtype in DTYPES}
+        if not everything <= planned:
+            raise ReportError(
+                f"--out {out} was written by an older harness (no {manifest.NAME}), so a "
+                "filtered run cannot merge into it: run every case once, or choose another --out"
+            )
     carried = _carried(existing, planned, known)
     if not carried:
         return
@@ -163,10 +171,11 @@ def write_reports(
             linked = _link_foreign(out, staging, manifest.owned(existing)) if existing else {}
             (staging / manifest.NAME).write_text(new.dumps(), encoding="utf-8")
             os.chmod(staging, _mode(out))
-            old = _swap(staging, out)
-            if old is not None:
+            swapped = _swap(staging, out)
+            if swapped is not None:
+                old, trash = swapped
                 _rescue_foreign(old, out, manifest.owned(existing), linked)
-                shutil.rmtree(old, ignore_errors=True)
+                shutil.rmtree(trash, ignore_errors=True)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return out / SUMMARY
@@ -335,17 +344,18 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _swap(staging: Path, out: Path) -> Path | None:
-    """Put `staging` at `out`; returns where the old folder went (None if there was none)."""
+def _swap(staging: Path, out: Path) -> tuple[Path, Path] | None:
+    """Put `staging` at `out`; returns where the old folder went and what to remove (None if
+    there was no old folder)."""
     if not out.exists():
         os.rename(staging, out)
         return None
     if _exchange(staging, out):
-        return staging
+        return staging, staging
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.{OLD}-", dir=out.parent))
     os.rename(out, old / "report")  # a kill here leaves it in `old`: _recover puts it back
     os.rename(staging, out)
-    return old
+    return old / "report", old
 
 
 def _recover(out: Path) -> None:
