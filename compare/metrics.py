@@ -25,6 +25,9 @@ class Diff:
     expected: float | None = None
     #: a dtype or shape mismatch, which fails whatever the values
     problem: str = ""
+    #: the greatest |actual - expected| / (atol + rtol * |expected|): 1.0 is at the tolerance,
+    #: above 1 out of it; infinite where a NaN or an infinity meets a different value
+    margin: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -85,9 +88,13 @@ def compare_arrays(actual: np.ndarray, expected: np.ndarray, tol: Tol) -> Diff:
         abs_diff = np.where(equal, 0.0, np.abs(a - e))
         rel_diff = np.where(equal, 0.0, abs_diff / np.abs(e))
         # an infinity is close only to the same infinity, which `equal` already counts
-        within = (abs_diff <= tol.atol + tol.rtol * np.abs(e)) & np.isfinite(a) & np.isfinite(e)
+        allowed = tol.atol + tol.rtol * np.abs(e)
+        within = (abs_diff <= allowed) & np.isfinite(a) & np.isfinite(e)
+        share = np.where(equal, 0.0, abs_diff / allowed)
+    share = np.where(equal | np.isfinite(share), share, np.inf)
     mismatched = int(np.count_nonzero(~(equal | within)))
-    fields = dict(total=int(e.size), mismatched=mismatched, problem=problem)
+    margin = float(share.max()) if e.size else 0.0
+    fields = dict(total=int(e.size), mismatched=mismatched, problem=problem, margin=margin)
     if e.size == 0:
         return Diff(tol, **fields)
     if e.ndim == 0:

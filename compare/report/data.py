@@ -1,4 +1,5 @@
-"""results.csv: every number of the reports, one row per check, accuracy figure or timing."""
+"""results.csv: every number of the reports, one row per check or accuracy figure; timing.csv:
+the timings, apart because they change on every run (results.csv does not, for a given seed)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ COLUMNS = [
     "ok",
     "max_abs_diff",
     "max_rel_diff",
+    "margin",
     "mismatched",
     "total",
     "worst_index",
@@ -29,8 +31,11 @@ COLUMNS = [
 ]
 
 
+TIMING_COLUMNS = ["case", "kind", "dtype", "phase", "torch_seconds", "candidate_seconds", "ratio"]
+
+
 def frame(results: Sequence[CaseResult]) -> pd.DataFrame:
-    """Long format: category is a check's, "accuracy" (errors vs float64) or "seconds"."""
+    """Long format: category is a check's or "accuracy" (errors against float64)."""
     rows = []
     for r in results:
         base = {"case": r.case, "kind": r.kind, "dtype": r.dtype, "status": r.status}
@@ -47,6 +52,7 @@ def frame(results: Sequence[CaseResult]) -> pd.DataFrame:
                 row.update(
                     max_abs_diff=d.max_abs,
                     max_rel_diff=d.max_rel,
+                    margin=d.margin,
                     mismatched=d.mismatched,
                     total=d.total,
                     worst_index=str(d.abs_index),
@@ -64,16 +70,24 @@ def frame(results: Sequence[CaseResult]) -> pd.DataFrame:
                     "candidate": a.candidate_error,
                 }
             )
-        if r.timing:
-            for phase in r.timing.reference:
-                rows.append(
-                    {
-                        **base,
-                        "category": "seconds",
-                        "quantity": phase,
-                        "torch": r.timing.reference[phase],
-                        "candidate": r.timing.candidate[phase],
-                    }
-                )
     table = pd.DataFrame(rows, columns=COLUMNS)
     return table.astype({"mismatched": "Int64", "total": "Int64", "ok": "boolean"})
+
+
+def timing_frame(results: Sequence[CaseResult]) -> pd.DataFrame:
+    """Best-of-N seconds per phase in each framework, and candidate / torch."""
+    rows = [
+        {
+            "case": r.case,
+            "kind": r.kind,
+            "dtype": r.dtype,
+            "phase": phase,
+            "torch_seconds": r.timing.reference[phase],
+            "candidate_seconds": r.timing.candidate[phase],
+            "ratio": r.timing.ratio(phase),
+        }
+        for r in results
+        if r.timing
+        for phase in r.timing.reference
+    ]
+    return pd.DataFrame(rows, columns=TIMING_COLUMNS)

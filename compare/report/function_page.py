@@ -10,10 +10,10 @@ import numpy as np
 
 from ..checks import quantities
 from ..execute import Outcome
-from ..graph import mermaid, shape_text
+from ..graph import mermaid, mermaid_pair, shape_text
 from ..results import FD, SECOND, CaseResult
-from ..tolerances import ACCURACY_TIE, DEFAULT, TIMING_REPEATS, tolerance
-from .tables import NOT_APPLICABLE, STATUS, quote_block, ratio, sci, seconds, table
+from ..tolerances import ACCURACY_TIE, DEFAULT, tolerance
+from .tables import NOT_APPLICABLE, failure_list, margin, sci, status_text, table
 
 if TYPE_CHECKING:
     from ..function_case import FunctionCase, FunctionDetail
@@ -24,11 +24,9 @@ SHOW_WORST = 4
 
 
 def render(case: FunctionCase, results: Sequence[CaseResult]) -> str:
-    statuses = " · ".join(f"{r.dtype}: {STATUS[r.status]}" for r in results)
-    tags = ", ".join(f"`{t}`" for t in case.tags)
     parts = [
         f"# {case.name}",
-        f"[← summary](../summary.md) · tags: {tags} · {statuses}",
+        page_line(case.tags, results),
         inspect.getdoc(case.fn) or "",
         f"```python\n{case.source}\n```",
         "## Graph",
@@ -38,8 +36,17 @@ def render(case: FunctionCase, results: Sequence[CaseResult]) -> str:
         what_is_compared(case, results),
     ]
     for r in results:
-        parts += [f"## {r.dtype} · {STATUS[r.status]}", run_section(case, r)]
+        parts += [f"## {r.dtype} · {status_text(r.status)}", run_section(case, r)]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def page_line(tags: Sequence[str], results: Sequence[CaseResult]) -> str:
+    """The line under a page's title: back to the summary, the tags, each dtype's status."""
+    items = ["[← summary](../summary.md)"]
+    if tags:
+        items.append("tags: " + ", ".join(f"`{t}`" for t in tags))
+    items += [f"{r.dtype}: {status_text(r.status)}" for r in results]
+    return " · ".join(items)
 
 
 def _detail(result: CaseResult) -> FunctionDetail:
@@ -57,17 +64,18 @@ def graph_section(results: Sequence[CaseResult]) -> str:
             f"{details[0].candidate.framework} recorded no graph, so this is torch's "
             f"(walking `grad_fn.next_functions` from the output):\n\n{mermaid(ref.graph)}"
         )
-    text = (
-        f"As {cand.framework} recorded it (walking `grad_fn.next_functions` from the output; "
-        f"inputs at the top, node names as torch's):\n\n{mermaid(cand.graph)}"
+    how = (
+        "walking `grad_fn.next_functions` from the output; inputs at the top, node names as "
+        "torch's, with the op you wrote in brackets where torch's name is an implementation "
+        "detail; a block repeated many times in a row is drawn once, marked × n"
     )
     if ref is None or ref.graph == cand.graph:
-        return text + ("\n\ntorch records the same graph." if ref else "")
+        same = " torch records the same graph." if ref else ""
+        return f"As {cand.framework} recorded it ({how}).{same}\n\n{mermaid(cand.graph)}"
     return (
-        text
-        + "\n\n<details><summary>torch records a different graph</summary>\n\n"
-        + mermaid(ref.graph)
-        + "\n\n</details>"
+        f"The two frameworks record different graphs, drawn side by side, each in a box named "
+        f"after its framework ({how}).\n\n"
+        + mermaid_pair(cand.graph, ref.graph, cand.framework, ref.framework)
     )
 
 
@@ -76,14 +84,18 @@ def inputs_table(case: FunctionCase, results: Sequence[CaseResult]) -> str:
     rows = []
     for name, arg in case.inputs.items():
         values = arrays[name]
-        shown = _values(values) if values.size <= 6 else arg.describe()
+        how = arg.describe()
+        if values.size <= 6:
+            shown = f"`{_values(values)}`" + ("" if how == "fixed" else f" ({how})")
+        else:
+            shown = how
         rows.append(
             {
                 "input": name,
                 "shape": shape_text(values.shape),
                 "dtype": "the run's" if arg.dtype == "float" else arg.dtype,
                 "requires_grad": "yes" if arg.differentiable else "no",
-                "values": shown if arg.value is None or values.size > 6 else f"fixed: {shown}",
+                "values": shown,
             }
         )
     return table(rows)
@@ -112,14 +124,21 @@ def what_is_compared(case: FunctionCase, results: Sequence[CaseResult]) -> str:
 
 
 def _values(a: np.ndarray) -> str:
-    return np.array2string(a, precision=4, separator=", ").replace("\n", "")
+    """Values as a reader writes them: 3, -0.5, 0.1235, True; nested lists for arrays."""
+    if a.dtype == np.bool_ or np.issubdtype(a.dtype, np.integer):
+        text = str(a.tolist())
+    else:
+        text = np.array2string(
+            a, separator=", ", formatter={"float_kind": lambda v: format(float(v), ".4g")}
+        )
+    return " ".join(text.split())
 
 
 def run_section(case: FunctionCase, result: CaseResult) -> str:
     detail = _detail(result)
     parts = [_tolerance_line(case, result.dtype)]
     if result.failures:
-        parts.append(quote_block(result.failure_message()))
+        parts.append(failure_list(result))
     parts.append(checks_table(result))
     if detail.fd:
         parts += [
@@ -131,8 +150,6 @@ def run_section(case: FunctionCase, result: CaseResult) -> str:
             "Error against float64 (torch in float64 on the same rounded inputs):",
             accuracy_table(result),
         ]
-    if result.timing:
-        parts.append(timing_table(result))
     notes = _notes(result, detail)
     if notes:
         parts.append("\n".join(f"- {n}" for n in notes))
@@ -160,6 +177,7 @@ def checks_table(result: CaseResult) -> str:
             {
                 "check": c.quantity,
                 "ok": "✅" if c.ok else ("🚧" if c.missing else "❌"),
+                "margin": margin(d.margin) if d and not d.problem else NOT_APPLICABLE,
                 "max abs diff": sci(d.max_abs) if d and not d.problem else NOT_APPLICABLE,
                 "max rel diff": sci(d.max_rel) if d and not d.problem else NOT_APPLICABLE,
                 "mismatched": f"{d.mismatched} / {d.total}"
@@ -201,20 +219,6 @@ def accuracy_table(result: CaseResult) -> str:
     return table(rows)
 
 
-def timing_table(result: CaseResult) -> str:
-    t = result.timing
-    rows = [
-        {
-            f"best of {TIMING_REPEATS}": phase,
-            "torch": seconds(t.reference[phase]),
-            result.candidate: seconds(t.candidate[phase]),
-            "ratio": ratio(t.ratio(phase)),
-        }
-        for phase in t.reference
-    ]
-    return table(rows)
-
-
 def _notes(result: CaseResult, detail: FunctionDetail) -> list[str]:
     notes = list(result.notes)
     notes += [c.describe() for c in result.checks if c.ok and c.message]
@@ -249,16 +253,16 @@ def _value_rows(ref: Outcome, cand: Outcome, dtype: str) -> list[dict[str, str]]
             gap = np.abs(r.astype(np.float64) - c.astype(np.float64))
         gap = np.where((r == c) | (np.isnan(r) & np.isnan(c)), 0.0, gap)
         if r.size <= SHOW_ALL:
-            picked = range(r.size)
+            picked = list(range(r.size))
             label = quantity
-        else:
+        else:  # the largest differences first; NaN counts as the largest
             order = np.argsort(-np.nan_to_num(gap.ravel(), nan=np.inf), kind="stable")
-            picked = sorted(order[:SHOW_WORST])
+            picked = [int(k) for k in order[:SHOW_WORST]]
             label = f"{quantity} ({SHOW_WORST} worst of {r.size})"
-        for k in picked:
+        for n, k in enumerate(picked):
             rows.append(
                 {
-                    "quantity": label,
+                    "quantity": label if n == 0 else "",
                     "index": str(tuple(int(i) for i in np.unravel_index(k, r.shape))),
                     "torch": format(float(r.flat[k]), digits),
                     cand.framework: format(float(c.flat[k]), digits),

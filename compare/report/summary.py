@@ -1,71 +1,110 @@
-"""reports/summary.md: environment, totals, and one row per case and dtype, failures first."""
+"""reports/summary.md: the totals and the failures first, then one row per case grouped by
+theme, float32 and float64 side by side, each with its status and worst margin to tolerance."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..env import header
-from ..results import CATEGORIES, FD, STATUS_ORDER, Accuracy, CaseResult, Check
-from ..tolerances import ACCURACY_TIE
-from .tables import NOT_APPLICABLE, STATUS, ratio, sci, table
+from ..results import FD, GRAD, PASS, SECOND, VALUE, Accuracy, CaseResult, Check
+from ..tolerances import ACCURACY_TIE, DTYPES
+from . import chart
+from .tables import NOT_APPLICABLE, margin, prose, status_mark, status_rank, status_text, table
 
-_ORDER = {s: i for i, s in enumerate(STATUS_ORDER)}
+if TYPE_CHECKING:
+    from ..registry import Case
+
+
+def _cases(order: Sequence[str]) -> list[Case | str]:
+    """The registered case of each name (its tags and title), or the bare name if there is none."""
+    from .. import registry
+
+    found: list[Case | str] = []
+    for name in order:
+        try:
+            found.append(registry.get(name))
+        except KeyError:
+            found.append(name)
+    return found
+
+
+#: files the summary links to, next to it
+CHART, BENCH, CSV, TIMING_CSV = "margins.svg", "bench.md", "results.csv", "timing.csv"
+
+#: the categories a margin is taken over (finite differences have a tolerance of their own)
+MARGIN_CATEGORIES = (VALUE, GRAD, SECOND)
+
+#: a heading per theme (a case's first tag); themes not listed show their tag
+THEMES = {
+    "book": "The book's functions (DeZero)",
+    "elementwise": "Elementwise ops",
+    "reduction": "Reductions",
+    "shape": "Shapes and views",
+    "indexing": "Indexing",
+    "tensor": "Tensor API",
+    "graph": "Graph structure",
+    "numerics": "Numerics: edge values",
+    "nn": "nn layers and losses",
+    "training": "Training runs",
+}
 
 LEGEND = """\
-One row per case and dtype, failures first; a case's name links to its page. **value**, **grad**
-and **2nd order** are the greatest absolute difference between {cand} and torch over the case's
-output, over the gradients of all its inputs, and over its second-order gradients: ❌ marks a
-difference out of tolerance (or `raised`: an exception in one framework only), 🚧 a torch name
-{cand} does not provide yet. **FD** (float64 rows): {cand}'s gradients agree (✓) with central
-finite differences. **closer to f64** (float32 rows): whose float32 results are closer to torch's
-float64 results on the same inputs. **time**: {cand}'s forward + backward time over torch's
-(below 1× means {cand} is faster)."""
+**margin** = the largest |{cand} − torch| / (atol + rtol·|torch|) over a run's output, gradients
+and second-order gradients, with the tolerance that run applied: 1 is exactly at the tolerance,
+0 means bit-identical, 0.01 means a hundredth of the allowed difference. A run passes when every
+element is within tolerance (and, in float64, its gradients agree with finite differences).
+The raw differences are on each case's page and in [`{csv}`]({csv})."""
 
 
-def category_cell(result: CaseResult, category: str) -> str:
-    """The worst difference of one category of checks, marked ❌ when any of them failed."""
-    checks = [c for c in result.checks if c.category == category]
-    if not checks:
+def run_margin(result: CaseResult) -> float | None:
+    """The worst margin over value, gradients and second order; None if nothing was measured."""
+    margins = [
+        c.diff.margin
+        for c in result.checks
+        if c.category in MARGIN_CATEGORIES and c.diff is not None and not c.diff.problem
+    ]
+    return max(margins) if margins else None
+
+
+def cell(result: CaseResult | None) -> str:
+    """One run in the table: its status mark and margin, or its status in words."""
+    if result is None:
         return NOT_APPLICABLE
-    failed = [c for c in checks if not c.ok]
-    if failed:
-        return ("🚧 " if all(c.missing for c in failed) else "❌ ") + _failure_word(failed)
-    diffs = [c.diff.max_abs for c in checks if c.diff is not None]
-    return sci(max(diffs)) if diffs and category != FD else "✓"
+    m = run_margin(result)
+    if result.status == PASS and m is not None:
+        reason = margin(m)
+    elif result.failures and not result.verdict:
+        reason = margin(m) if m is not None and m > 1 else _failure_word(result.failures)
+    else:
+        reason = result.status
+    stale = "" if result.fresh else " ↺"
+    # a no-break space: the mark stays with its number
+    return f"{status_mark(result.status)}\u00a0{reason}{stale}"
 
 
 def _failure_word(failed: Sequence[Check]) -> str:
-    diffs = [c.diff for c in failed if c.diff is not None and not c.diff.problem]
-    if diffs:
-        return sci(max(d.max_abs for d in diffs))
+    """One word for why a run failed when no margin says it."""
     if any(c.missing for c in failed):
         return "missing"
-    problems = [c.diff.problem for c in failed if c.diff is not None]
+    if any(c.error for c in failed):
+        return "raised"
+    problems = [c.diff.problem for c in failed if c.diff is not None and c.diff.problem]
     if problems:
         return "dtype" if any("'dtype'" in p for p in problems) else "shape"
-    return "raised" if any("raised" in c.message for c in failed) else "differs"
-
-
-def closer_cell(result: CaseResult) -> str:
-    """Whose float32 results are closer to the float64 reference, over all quantities."""
-    if not result.accuracy:
-        return NOT_APPLICABLE
-    worst = Accuracy(
-        "all",
-        max(a.reference_error for a in result.accuracy),
-        max(a.candidate_error for a in result.accuracy),
-    )
-    return {"tie": "tie", "reference": "torch", "candidate": result.candidate}[
-        worst.closer(ACCURACY_TIE)
-    ]
+    if any(c.category == FD for c in failed):
+        return "FD"
+    if any("raised" in c.message for c in failed):
+        return "raised"
+    return "differs"
 
 
 def totals_line(results: Sequence[CaseResult]) -> str:
     counts = Counter(r.status for r in results)
     cases = len({r.case for r in results})
     dtypes = len({r.dtype for r in results})
-    parts = [f"{STATUS[s]} {counts[s]}" for s in STATUS_ORDER if counts[s]]
+    parts = [f"{status_text(s)} {counts[s]}" for s in sorted(counts, key=status_rank)]
     dtype_word = "dtype" if dtypes == 1 else "dtypes"
     runs = f"{cases} cases × {dtypes} {dtype_word} = {len(results)} runs"
     return f"**{runs}: " + " · ".join(parts) + "**"
@@ -92,30 +131,169 @@ def missing_line(results: Sequence[CaseResult]) -> str:
     return f"Not provided by {cand} yet: {names}."
 
 
-def render(results: Sequence[CaseResult], env: Mapping[str, str], order: Sequence[str]) -> str:
-    """The summary page; `order` is the registry order of case names."""
-    position = {name: i for i, name in enumerate(order)}
-    ranked = sorted(results, key=lambda r: (_ORDER[r.status], position[r.case], r.dtype))
-    cand = results[0].candidate if results else "candidate"
-    rows = []
-    for r in ranked:
-        row = {
+def failures_section(results: Sequence[CaseResult]) -> str:
+    """Every run that did not pass, first thing after the totals."""
+    bad = sorted((r for r in results if not r.ok), key=lambda r: status_rank(r.status))
+    if not bad:
+        return ""
+    rows = [
+        {
             "case": f"[{r.case}](cases/{r.case}.md)",
             "dtype": r.dtype if r.fresh else f"{r.dtype} ↺",
-            "status": STATUS[r.status],
+            "status": status_text(r.status).replace(" ", "\u00a0", 1),
+            "margin": margin(run_margin(r)),
+            "what": _what_failed(r),
         }
-        row.update({c: category_cell(r, c) for c in CATEGORIES if c != FD})
-        row["FD"] = category_cell(r, FD)
-        row["closer to f64"] = closer_cell(r)
-        row["time"] = ratio(r.timing.ratio()) if r.timing else NOT_APPLICABLE
+        for r in bad
+    ]
+    return "## Not passing\n\n" + table(rows)
+
+
+def _what_failed(result: CaseResult) -> str:
+    """The failed checks in a few words (the case page has the full messages)."""
+    if result.verdict:
+        return prose(_clip("; ".join(result.notes) or result.verdict, 120))
+    out_of_tol, off_fd, other = [], [], []
+    for c in result.failures:
+        if c.diff is not None and not c.diff.problem and c.category != FD:
+            out_of_tol.append(c.quantity)
+        elif c.category == FD:
+            off_fd.append(c.quantity.replace(" vs finite differences", ""))
+        else:
+            first = (c.message.strip().splitlines() or ["failed"])[0]
+            first = first.replace("The values for attribute ", "").replace(" do not match", "")
+            other.append(f"{c.quantity}: {_clip(first, 80)}")
+    words = []
+    if out_of_tol:
+        words.append("out of tolerance: " + ", ".join(out_of_tol))
+    if off_fd:
+        words.append("off finite differences: " + ", ".join(off_fd))
+    words += other[:3]
+    if len(other) > 3:
+        words.append(f"and {len(other) - 3} more")
+    return prose("; ".join(words))
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def theme_of(case: Case | str) -> str:
+    tags = getattr(case, "tags", ())
+    return tags[0] if tags else "other"
+
+
+def _name(case: Case | str) -> str:
+    return case if isinstance(case, str) else case.name
+
+
+def group_sections(
+    results: Sequence[CaseResult], order: Sequence[str]
+) -> list[tuple[str, str, list[CaseResult]]]:
+    """(theme, heading, results) per theme in registry order; rows of cases not in `order`
+    come last, under "other"."""
+    by_case: dict[str, list[CaseResult]] = {}
+    for r in results:
+        by_case.setdefault(r.case, []).append(r)
+    names = list(order) + [n for n in by_case if n not in set(order)]
+    groups: dict[str, list[str]] = {}
+    for c in _cases(names):
+        if _name(c) in by_case:
+            groups.setdefault(theme_of(c), []).append(_name(c))
+    out = []
+    for theme, members in groups.items():
+        runs = [r for name in members for r in by_case[name]]
+        counts = Counter(r.status for r in runs)
+        tally = " · ".join(f"{status_mark(s)} {counts[s]}" for s in sorted(counts, key=status_rank))
+        n = len(members)
+        heading = f"{THEMES.get(theme, theme)} — {n} case{'s' * (n != 1)}, {tally}"
+        out.append((theme, heading, runs))
+    return out
+
+
+def case_table(runs: Sequence[CaseResult]) -> str:
+    dtypes = [d for d in DTYPES if any(r.dtype == d for r in runs)]
+    dtypes += sorted({r.dtype for r in runs} - set(dtypes))
+    by_key = {(r.case, r.dtype): r for r in runs}
+    names = list(dict.fromkeys(r.case for r in runs))
+    titles = {_name(c): getattr(c, "title", "") for c in _cases(names)}
+    rows = []
+    for name in names:
+        row = {"case": f"[{name}](cases/{name}.md)"}
+        row.update({d: cell(by_key.get((name, d))) for d in dtypes})
+        row["what it computes"] = _clip(titles.get(name, ""), 100)
         rows.append(row)
+    return table(rows)
+
+
+def accuracy_section(results: Sequence[CaseResult]) -> str:
+    """Whose float32 results are closer to float64, counted over the runs that passed (a run
+    with the wrong dtype would look closer for the wrong reason)."""
+    judged = [r for r in results if r.accuracy and r.status == PASS]
+    if not judged:
+        return ""
+    cand = judged[0].candidate
+    who = {"reference": "torch", "candidate": cand, "tie": "tie"}
+    verdicts: dict[str, list[str]] = {"torch": [], cand: [], "tie": []}
+    for r in judged:
+        worst = Accuracy(
+            "all",
+            max(a.reference_error for a in r.accuracy),
+            max(a.candidate_error for a in r.accuracy),
+        )
+        verdicts[who[worst.closer(ACCURACY_TIE)]].append(r.case)
+    text = (
+        "## float32 accuracy\n\n"
+        f"Which framework's float32 results are closer to torch's float64 results on the same "
+        f"rounded inputs (the largest error over value and gradients; within a factor "
+        f"{ACCURACY_TIE:g} of each other is a tie), over the {len(judged)} float32 runs that "
+        f"passed: **{cand} closer in {len(verdicts[cand])}, torch closer in "
+        f"{len(verdicts['torch'])}, tie in {len(verdicts['tie'])}**."
+    )
+    if verdicts["torch"]:
+        links = ", ".join(f"[{n}](cases/{n}.md)" for n in verdicts["torch"])
+        text += f" torch is closer in: {links}."
+    return text
+
+
+def render(results: Sequence[CaseResult], env: Mapping[str, str], order: Sequence[str]) -> str:
+    """The summary page; `order` names the cases in registry order (only those with rows show)."""
+    cand = results[0].candidate if results else "candidate"
+    links = (
+        f"[benchmarks]({BENCH}) · [every number: {CSV}]({CSV}) · [timings]({TIMING_CSV}) · "
+        "[environment](#environment)"
+    )
     parts = [
         f"# {cand} vs torch: parity report",
-        header(env),
         totals_line(results),
         carried_line(results),
-        missing_line(results),
-        LEGEND.format(cand=cand),
-        table(rows) if rows else "No cases were run.",
+        links,
+    ]
+    if not results:
+        parts.append("No cases were run.")
+    else:
+        parts += [
+            missing_line(results),
+            failures_section(results),
+            f"![the worst margin of every run, per theme]({CHART})",
+            LEGEND.format(cand=cand, csv=CSV),
+        ]
+        for _, heading, runs in group_sections(results, order):
+            parts += [f"## {heading}", case_table(runs)]
+        parts.append(accuracy_section(results))
+    parts += [
+        "## Environment",
+        "<details><summary>versions, machine, seed, default tolerances</summary>\n\n"
+        + header(env)
+        + "\n\n</details>",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def assets(results: Sequence[CaseResult], order: Sequence[str]) -> dict[str, str]:
+    """Files the summary shows, written next to it: the margin chart."""
+    groups = [
+        (THEMES.get(theme, theme), [(r.dtype, r.status, run_margin(r)) for r in runs])
+        for theme, _, runs in group_sections(results, order)
+    ]
+    return {CHART: chart.margin_strip(groups)}

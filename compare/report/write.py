@@ -31,6 +31,8 @@ from .manifest import Manifest, row_key
 
 #: what a comparison run writes inside the output folder; anything else there is left alone
 SUMMARY, CSV, PAGES = "summary.md", "results.csv", "cases"
+#: the volatile timings (they change on every run; nothing else does, for a given seed)
+TIMING_CSV = summary.TIMING_CSV
 #: sibling folders of `out` the harness creates (and removes when a run left them behind)
 NEW, OLD, PROBE = "compare-new", "compare-old", "compare-probe"
 
@@ -147,7 +149,8 @@ def write_reports(
     settings: Mapping[str, Any] | None = None,
     order: Sequence[str] | None = None,
 ) -> Path:
-    """Write summary.md, results.csv and cases/<name>.md into `out`; returns the summary's path.
+    """Write summary.md (and its chart), results.csv, timing.csv and cases/<name>.md into `out`;
+    returns the summary's path.
 
     Rows of the previous report for other cases or dtypes are kept (marked not fresh), as are
     their pages, so a filtered run leaves the report whole; `order` names every case that
@@ -229,9 +232,14 @@ def _render(
     new.dates = {row_key(r): date for r in results}
     if existing:
         new.dates.update({row_key(r): existing.dates.get(row_key(r), "") for r in carried})
+    assets = summary.assets(rows, order)
+    for name, content in assets.items():
+        (staging / name).write_text(content, encoding="utf-8")
     (staging / SUMMARY).write_text(summary.render(rows, env, order), encoding="utf-8")
     data.frame(rows).to_csv(staging / CSV, index=False)
-    new.files = [SUMMARY, CSV] + [f for fs in new.pages.values() for f in fs]
+    data.timing_frame(rows).to_csv(staging / TIMING_CSV, index=False)
+    new.files = [SUMMARY, CSV, TIMING_CSV, *assets]
+    new.files += [f for fs in new.pages.values() for f in fs]
     return new
 
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..report.function_page import accuracy_table, checks_table
-from ..report.tables import STATUS, quote_block, sci, seconds, table
+from ..report.function_page import accuracy_table, checks_table, page_line
+from ..report.tables import failure_list, margin, sci, status_text, table
 from ..tolerances import tolerance
 from .loop import train
 from .svg import Panel, Series, figure
@@ -20,15 +20,14 @@ if TYPE_CHECKING:
     from ..results import CaseResult
     from .case import TrainingCase, TrainingDetail
 
-TORCH_COLOR, CANDIDATE_COLOR = "#1f77b4", "#ff7f0e"
+TORCH_COLOR, CANDIDATE_COLOR = "#0969da", "#bc4c00"
+GAP_COLOR, TOL_COLOR, DRIFT_COLOR = "#24292f", "#cf222e", "#8c959f"
 
 
 def render(case: TrainingCase, results: Sequence[CaseResult]) -> str:
-    statuses = " · ".join(f"{r.dtype}: {STATUS[r.status]}" for r in results)
-    tags = ", ".join(f"`{t}`" for t in case.tags)
     parts = [
         f"# {case.name}",
-        f"[← summary](../summary.md) · tags: {tags} · {statuses}",
+        page_line(case.tags, results),
         case.title,
         recipe_list(case),
         f"```python\n{_source(case.recipe.model)}\n```",
@@ -38,35 +37,52 @@ def render(case: TrainingCase, results: Sequence[CaseResult]) -> str:
         what_is_compared(case),
     ]
     for r in results:
-        parts += [f"## {r.dtype} · {STATUS[r.status]}", run_section(case, r)]
+        parts += [f"## {r.dtype} · {status_text(r.status)}", run_section(case, r)]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
 def plots(case: TrainingCase, results: Sequence[CaseResult]) -> dict[str, str]:
-    """One SVG per run that trained in both frameworks: the two loss curves, and their gap."""
+    """One SVG per run that trained in both frameworks: the per-step difference of the loss
+    against the tolerance (and, in float32, against torch's own drift from float64), and the
+    two loss curves, small."""
     files = {}
     for r in results:
         detail = _detail(r)
         if detail is None or detail.candidate is None:
             continue
         ref, cand = detail.reference.losses, detail.candidate.losses
-        gap = np.abs(np.subtract(cand, ref)).tolist()
+        gap = loss_gap(ref, cand)
+        series = [Series(f"|{r.candidate} − torch|", gap, GAP_COLOR, points=True)]
+        series.append(
+            Series("tolerance", tolerance_line(case, r.dtype, ref), TOL_COLOR, dash="5 3")
+        )
+        if detail.truth is not None:
+            drift = loss_gap(detail.truth.losses, ref)
+            series.append(Series("|torch − torch f64|", drift, DRIFT_COLOR, width=1.4))
         panels = [
+            Panel(f"loss difference per step, {r.dtype} (log scale)", series, log=True, height=230),
             Panel(
-                f"training loss, {r.dtype}",
+                "training loss (the curves coincide where the difference is small)",
                 [
-                    Series("torch", ref, TORCH_COLOR),
-                    Series(r.candidate, cand, CANDIDATE_COLOR, dash="6 4"),
+                    Series("torch", ref, TORCH_COLOR, width=2.5),
+                    Series(r.candidate, cand, CANDIDATE_COLOR, dash="6 4", width=1.5),
                 ],
-            ),
-            Panel(
-                f"|{r.candidate} − torch| per step (log scale)",
-                [Series("loss gap", gap, "#444")],
-                log=True,
+                height=150,
             ),
         ]
         files[plot_name(case, r)] = figure(panels)
     return files
+
+
+def loss_gap(ref: Sequence[float], other: Sequence[float]) -> list[float]:
+    """|other − ref| at every step, in float64 (exact zeros stay 0)."""
+    return np.abs(np.subtract(np.asarray(other, np.float64), np.asarray(ref, np.float64))).tolist()
+
+
+def tolerance_line(case: TrainingCase, dtype: str, ref: Sequence[float]) -> list[float]:
+    """The largest allowed difference at every step: atol + rtol·|torch's loss|."""
+    tol = tolerance(dtype, "value", case.tol)
+    return (tol.atol + tol.rtol * np.abs(np.asarray(ref, np.float64))).tolist()
 
 
 def plot_name(case: TrainingCase, result: CaseResult) -> str:
@@ -117,13 +133,14 @@ def run_section(case: TrainingCase, result: CaseResult) -> str:
     detail = _detail(result)
     parts = [_tolerance_line(case, result.dtype)]
     if result.failures:
-        parts.append(quote_block(result.failure_message()))
+        parts.append(failure_list(result))
     if detail is None or detail.candidate is None:
         return "\n\n".join(parts)
     ref, cand = detail.reference, detail.candidate
     parts += [
-        f"![loss curves of torch and {result.candidate}]({plot_name(case, result)})",
-        _headline(result, ref.losses, cand.losses, ref.eval_loss, cand.eval_loss),
+        f"![per-step loss difference against the tolerance, and the loss curves of torch and "
+        f"{result.candidate}]({plot_name(case, result)})",
+        _headline(result, detail),
     ]
     parts.append(checks_table(result))
     if result.accuracy:
@@ -132,15 +149,6 @@ def run_section(case: TrainingCase, result: CaseResult) -> str:
             "greatest absolute difference over the run):",
             accuracy_table(result),
         ]
-    if result.timing:
-        t = result.timing
-        phase = next(iter(t.reference))
-        parts.append(
-            f"Time for {phase}: torch {seconds(t.reference[phase])}, "
-            f"{result.candidate} {seconds(t.candidate[phase])} "
-            f"({t.ratio():.2g}× torch's; torch on one thread, its fastest setting for "
-            "a model this small)."
-        )
     parts.append(_loss_table(result.candidate, ref.losses, cand.losses))
     return "\n\n".join(p for p in parts if p)
 
@@ -150,26 +158,39 @@ def _tolerance_line(case: TrainingCase, dtype: str) -> str:
     return f"Tolerance: losses and weights {values}; gradients at step 1 {grads}."
 
 
-def _headline(
-    result: CaseResult,
-    ref: Sequence[float],
-    cand: Sequence[float],
-    ref_eval: float,
-    cand_eval: float,
-) -> str:
-    r, c = np.asarray(ref, np.float64), np.asarray(cand, np.float64)
+def _headline(result: CaseResult, detail: TrainingDetail) -> str:
+    """The run in two sentences: how close the losses are, against the tolerance and, in
+    float32, against how far torch's own float32 run drifts from float64."""
+    ref, cand = detail.reference, detail.candidate
+    r, c = np.asarray(ref.losses, np.float64), np.asarray(cand.losses, np.float64)
     gap = np.abs(c - r)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(gap == 0, 0.0, gap / np.abs(r))
     worst = int(np.argmax(gap))
-    return (
-        f"**Largest per-step loss difference: {sci(float(gap[worst]))}** at step {worst + 1} "
-        f"(index {worst}; relative {sci(float(rel[worst]))}; largest relative "
-        f"{sci(float(rel.max()))}). "
-        f"Loss at step 1: torch {r[0]:.6g}, {result.candidate} {c[0]:.6g}; at step {len(r)}: "
-        f"torch {r[-1]:.6g}, {result.candidate} {c[-1]:.6g}. Eval-mode loss after training: "
-        f"torch {ref_eval:.6g}, {result.candidate} {cand_eval:.6g}."
+    check = next((x for x in result.checks if x.quantity == "loss at every step"), None)
+    within = check is not None and check.ok
+    share = margin(check.diff.margin) if check is not None and check.diff else "–"
+    verdict = "within tolerance" if within else "out of tolerance"
+    if gap[worst] == 0:
+        text = f"**The loss is bit-identical at all {len(r)} steps** (margin 0)."
+    else:
+        text = (
+            f"**The loss at every step is {verdict}: margin {share}** (1 = at the tolerance). "
+            f"Largest difference {sci(float(gap[worst]))} at step {worst + 1}, where the loss "
+            f"is {r[worst]:.6g}; {int(np.count_nonzero(gap == 0))} of {len(r)} steps are "
+            "bit-identical."
+        )
+    if detail.truth is not None:
+        drift = float(np.max(np.abs(r - np.asarray(detail.truth.losses, np.float64))))
+        text += (
+            f" The yardstick for float32: torch's own float32 run drifts up to "
+            f"{sci(drift)} from its float64 run on the same data"
+            + (f"; the two frameworks differ by {gap.max() / drift:.2g}× that." if drift else ".")
+        )
+    text += (
+        f" Loss at step 1: {r[0]:.6g}; at step {len(r)}: torch {r[-1]:.6g}, "
+        f"{result.candidate} {c[-1]:.6g}. Eval-mode loss after training: torch "
+        f"{ref.eval_loss:.6g}, {result.candidate} {cand.eval_loss:.6g}."
     )
+    return text
 
 
 def _loss_table(candidate: str, ref: Sequence[float], cand: Sequence[float]) -> str:
