@@ -96,10 +96,15 @@ def generate(
     by_family: dict[str, list[Spec]] = {}
     for s in specs:
         by_family.setdefault(family(s), []).append(s)
-    # indexing and shape ops are where frameworks differ most: drawn twice as often
-    names = [f for f in by_family for _ in range(2 if f in ("indexing", "shape") else 1)]
+    # a family's weight grows with its number of ops (square root); indexing and shape ops,
+    # where frameworks differ most, count double
+    weights = np.array(
+        [len(by_family[f]) ** 0.5 * (2 if f in ("indexing", "shape") else 1) for f in by_family]
+    )
+    names = list(by_family)
+    chances = weights / weights.sum()
     for _ in range(tries):
-        program = _attempt(rng, name, by_family, names, max_ops)
+        program = _attempt(rng, name, by_family, names, chances, max_ops)
         if program is not None:
             return program
     return None
@@ -110,6 +115,7 @@ def _attempt(
     name: str,
     by_family: dict[str, list[Spec]],
     names: list[str],
+    chances: np.ndarray,
     max_ops: int,
 ) -> Program | None:
     sizes = [int(s) for s in rng.choice([1, 2, 3, 4, 5], size=2, replace=False)]
@@ -125,7 +131,7 @@ def _attempt(
     for _ in range(target * 8):
         if len(nodes) >= target:
             break
-        group = by_family[names[int(rng.integers(len(names)))]]
+        group = by_family[names[int(rng.choice(len(names), p=chances))]]
         spec = group[int(rng.integers(len(group)))]
         drawn = spec.draw(pool)
         if drawn is None:

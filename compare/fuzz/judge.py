@@ -24,6 +24,13 @@ CANDIDATE, TORCH, NEITHER = "candidate", "torch", "neither"
 #: finite differences sample up to this many elements per input when deciding who is right
 FD_ELEMENTS = 48
 _PHASES = (FORWARD, BACKWARD, SECOND)
+#: torch returns some all-zero second derivatives (abs, l1_loss) as a ZeroTensor, which
+#: `.numpy()` refuses: torch's own limitation, not a disagreement about the math
+ZERO_TENSOR = "Cannot convert a ZeroTensor to numpy"
+_ZERO_TENSOR_NOTE = (
+    "torch returned its gradient as a ZeroTensor, which torch's own `.numpy()` refuses; the "
+    "engine's zeros are the right values"
+)
 
 
 @dataclass
@@ -110,7 +117,9 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
     for check in j.result.failures:
         if check.category == FD:
             continue
-        if check not in numeric:
+        if ZERO_TENSOR in check.message and check.message.startswith(f"{ref.framework} raised"):
+            j.verdicts.append(Verdict(check.quantity, TORCH, _ZERO_TENSOR_NOTE))
+        elif check not in numeric:
             j.verdicts.append(Verdict(check.quantity, CANDIDATE, _semantic(check)))
     if not numeric:
         return
@@ -138,11 +147,18 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
         )  # fmt: skip
         _, fd_rows = finite_difference_checks(ref, cand, fd, fd_tol)
         j.result.detail = FunctionDetail(arrays, ref, cand, fd_rows)
-    if any(c.category == "2nd order" for c in numeric):
+    if any(c.category == "2nd order" for c in numeric) and not any(
+        c.category == "grad" for c in j.result.failures
+    ):
         j.hvp = _hvp_rows(case, arrays, ref, cand, draws, fd_tol)
     rows = {r.quantity.removesuffix(" vs finite differences"): r for r in fd_rows}
     rows.update({r.quantity.removesuffix(" vs finite differences"): r for r in j.hvp})
     for check in numeric:
+        first = next((v for v in j.verdicts if v.quantity.startswith("grad ")), None)
+        if check.category == "2nd order" and first is not None:
+            why = "follows from the first-order mismatch (the reference is torch's gradient)"
+            j.verdicts.append(Verdict(check.quantity, first.fault, why))
+            continue
         row = rows.get(check.quantity)
         if row is None:
             why = "no independent reference for values (finite differences judge gradients)"

@@ -21,6 +21,8 @@ from .specs import SPECS
 
 #: programs run when neither --n nor --time is given
 DEFAULT_PROGRAMS = 300
+#: mismatches shrunk per signature and culprit; later ones are decided and counted, not shrunk
+SHRINK_PER_SIGNATURE = 6
 
 
 @dataclass
@@ -28,7 +30,8 @@ class Mismatch:
     """A program on which the frameworks disagree, as found and as shrunk."""
 
     found: Judgement
-    minimal: Judgement
+    minimal: Judgement  # the found one itself when it was not shrunk
+    shrunk: bool = True
 
     @property
     def signature(self) -> str:
@@ -67,10 +70,18 @@ class FuzzRun:
         return any(m.fault == CANDIDATE for m in self.mismatches)
 
     def groups(self) -> list[list[Mismatch]]:
-        """Mismatches by key, the smallest minimal program first in each; candidate's first."""
+        """Mismatches by key, the smallest minimal program first in each; candidate's first.
+
+        An unshrunk mismatch joins the first group of its signature and culprit.
+        """
         by_key: dict[tuple, list[Mismatch]] = {}
         for m in self.mismatches:
-            by_key.setdefault(m.key, []).append(m)
+            if m.shrunk:
+                by_key.setdefault(m.key, []).append(m)
+        for m in self.mismatches:
+            if not m.shrunk:
+                home = next((k for k in by_key if k[:3] == m.key[:3]), m.key)
+                by_key.setdefault(home, []).append(m)
         groups = [sorted(ms, key=lambda m: cost(m.minimal.program)) for ms in by_key.values()]
         return sorted(groups, key=lambda ms: (ms[0].fault != CANDIDATE, -len(ms), ms[0].signature))
 
@@ -96,12 +107,15 @@ def fuzz(
     dtypes: Sequence[str] = ("float64",),
     families: Collection[str] | None = None,
     max_ops: int = MAX_OPS,
-    stop_after: int | None = None,
+    stop_when: Callable[[Mismatch], bool] | None = None,
+    shrink_when: Callable[[Judgement], bool] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> FuzzRun:
     """Run n programs (or as many as fit in `seconds`), shrinking every mismatch.
 
-    `stop_after` ends the run after that many mismatches that are the candidate's fault.
+    `stop_when` ends the run at the first mismatch (shrunk) for which it is true. Mismatches are
+    shrunk up to SHRINK_PER_SIGNATURE per signature and culprit, and only those for which
+    `shrink_when(judgement)` holds if it is given; the others are decided and counted.
     """
     if n is None and seconds is None:
         n = DEFAULT_PROGRAMS
@@ -128,17 +142,24 @@ def fuzz(
                 if found.agrees:
                     result.agreements += 1
                     continue
-                mismatch = _minimise(found, engine)
+                decided = run(program, engine, dtype, decide=True)
+                kind = (dtype, decided.signature, decided.fault)
+                done = sum(m.shrunk and m.key[:3] == kind for m in result.mismatches)
+                wanted = shrink_when is None or shrink_when(decided)
+                if done < SHRINK_PER_SIGNATURE and wanted:
+                    mismatch = _minimise(decided, engine)
+                else:
+                    mismatch = Mismatch(decided, decided, shrunk=False)
                 result.mismatches.append(mismatch)
                 if progress:
                     progress(
                         f"[{i}] {program.name} {dtype}: {mismatch.signature} "
-                        f"({mismatch.fault}'s), {found.program.size} -> "
-                        f"{mismatch.minimal.program.size} ops"
+                        f"({mismatch.fault}'s), {found.program.size} ops"
+                        + (f" -> {mismatch.minimal.program.size}" if mismatch.shrunk else "")
                     )
             if progress and i % 100 == 0:
                 progress(f"[{i}] {result.agreements} of {result.runs} runs agree")
-            if stop_after and sum(m.fault == CANDIDATE for m in result.mismatches) >= stop_after:
+            if stop_when and any(stop_when(m) for m in result.mismatches):
                 break
     result.seconds = time.perf_counter() - start
     return result
@@ -153,10 +174,9 @@ def _tally(result: FuzzRun, program: Program) -> None:
     result.family_counts.update({OPS[op].family for op in ops})
 
 
-def _minimise(found: Judgement, engine: ModuleType) -> Mismatch:
-    """Decide who is right, then shrink while the signature and the culprit stay the same."""
-    dtype = found.dtype
-    decided = run(found.program, engine, dtype, decide=True)
+def _minimise(decided: Judgement, engine: ModuleType) -> Mismatch:
+    """Shrink a decided mismatch while its signature and its culprit stay the same."""
+    dtype = decided.dtype
     target = (decided.signature, decided.fault)
 
     def same(candidate: Program) -> bool:
