@@ -79,7 +79,7 @@ def evaluate(node: Node, env: dict[str, torch.Tensor]) -> torch.Tensor | None:
 def _shape(rng: np.random.Generator, sizes: Sequence[int]) -> tuple[int, ...]:
     ndim = int(rng.choice([0, 1, 2, 2, 3, 3, 4], p=None))
     shape = [int(rng.choice(sizes)) for _ in range(ndim)]
-    if shape and rng.random() < 0.08:
+    if shape and rng.random() < 0.15:
         shape[int(rng.integers(ndim))] = 0
     return tuple(shape)
 

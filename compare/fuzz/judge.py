@@ -17,6 +17,7 @@ from ..inputs import Draws, rng_for
 from ..metrics import compare_arrays
 from ..registry import RunContext
 from ..results import FD, CaseResult, Check
+from .exact import DIGITS, exact_value
 from .program import Program
 
 #: who a disagreement is the fault of
@@ -51,7 +52,8 @@ class Judgement:
     result: CaseResult
     signature: str | None  # None when everything agrees
     verdicts: list[Verdict] = field(default_factory=list)
-    hvp: list[FDComparison] = field(default_factory=list)
+    #: second order against finite differences, values against mpmath: shown on the page
+    references: list[FDComparison] = field(default_factory=list)
 
     @property
     def agrees(self) -> bool:
@@ -150,9 +152,9 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
     if any(c.category == "2nd order" for c in numeric) and not any(
         c.category == "grad" for c in j.result.failures
     ):
-        j.hvp = _hvp_rows(case, arrays, ref, cand, draws, fd_tol)
+        j.references = _hvp_rows(case, arrays, ref, cand, draws, fd_tol)
     rows = {r.quantity.removesuffix(" vs finite differences"): r for r in fd_rows}
-    rows.update({r.quantity.removesuffix(" vs finite differences"): r for r in j.hvp})
+    rows.update({r.quantity.removesuffix(" vs finite differences"): r for r in j.references})
     for check in numeric:
         first = next((v for v in j.verdicts if v.quantity.startswith("grad ")), None)
         if check.category == "2nd order" and first is not None:
@@ -160,6 +162,18 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
             j.verdicts.append(Verdict(check.quantity, first.fault, why))
             continue
         row = rows.get(check.quantity)
+        if row is None and check.quantity == "value":
+            truth = exact_value(j.program, arrays)
+            if truth is not None and truth.shape == ref.value.shape:
+                tol = tolerances.DEFAULT["float64"]
+                rd, cd = (
+                    compare_arrays(ref.value, truth, tol),
+                    compare_arrays(cand.value, truth, tol),
+                )
+                row = FDComparison(
+                    f"value vs {DIGITS}-digit mpmath", truth.size, truth.size, rd, cd
+                )
+                j.references.append(row)  # shown with the other independent references
         if row is None:
             why = "no independent reference for values (finite differences judge gradients)"
             j.verdicts.append(Verdict(check.quantity, CANDIDATE, why))
@@ -177,19 +191,21 @@ def _semantic(check: Check) -> str:
 
 def _against(row: FDComparison, candidate: str) -> tuple[str, str]:
     r, c = row.reference, row.candidate
+    mp = "mpmath" in row.quantity
+    what = f"a {DIGITS}-digit mpmath evaluation" if mp else "finite differences"
     text = (
-        f"max abs error against finite differences ({row.sampled} of {row.total} elements): "
+        f"max abs error against {what} ({row.sampled} of {row.total} elements): "
         f"torch {r.max_abs:.3g}, {candidate} {c.max_abs:.3g}"
     )
     if c.ok and not r.ok:
-        return TORCH, text + f"; {candidate} agrees with them, torch does not"
+        return TORCH, text + f"; {candidate} agrees with it, torch does not"
     if r.ok and not c.ok:
-        return CANDIDATE, text + f"; torch agrees with them, {candidate} does not"
+        return CANDIDATE, text + f"; torch agrees with it, {candidate} does not"
     if r.ok and c.ok and c.max_abs <= tolerances.ACCURACY_TIE * max(r.max_abs, 1e-12):
-        return NEITHER, text + "; both agree with them (rounding, not a bug)"
+        return NEITHER, text + "; both agree with it (rounding, not a bug)"
     if r.ok and c.ok:
         return CANDIDATE, text + f"; both within tolerance, {candidate} further off"
-    return CANDIDATE, text + "; neither agrees with them (not differentiable here?)"
+    return CANDIDATE, text + "; neither agrees with it (not differentiable here?)"
 
 
 def _hvp_rows(

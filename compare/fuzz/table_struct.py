@@ -296,7 +296,7 @@ def _draw_getitem(pool: Pool) -> Drawn:
     v = pool.pick(lambda v: v.ndim >= 1)
     if v is None:
         return None
-    if v.ndim >= 3 and 0 not in v.shape and pool.chance(0.3):
+    if v.ndim >= 3 and 0 not in v.shape and pool.chance(0.5):
         # an int and an index list apart: where torch and numpy place the indexed dims differ
         items = [_key_item(pool, s) for s in v.shape]
         i, j = sorted(int(d) for d in pool.rng.choice(v.ndim, size=2, replace=False))
