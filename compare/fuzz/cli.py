@@ -120,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress=None if args.quiet else _err,
     )
     env = environment(args.seed, candidate=engine.__name__, programs=str(result.programs))
+    env["torch threads"] = "1 (the fuzzer's setting: tiny tensors)"
     command = "python -m compare fuzz " + shlex.join(argv) if argv else "python -m compare fuzz"
     path = write(args.out, result, env, command.strip())
     groups = result.groups()

@@ -15,6 +15,12 @@ from .session import FuzzRun, Mismatch
 SUMMARY, PAGES = "fuzz.md", "cases"
 
 
+def page_name(m: Mismatch, run: FuzzRun) -> str:
+    """The program's name, with the dtype when the run has two (each gets its page)."""
+    name = m.minimal.program.name
+    return f"{name}-{m.minimal.dtype}" if len(run.dtypes) > 1 else name
+
+
 def culprit(fault: str, engine: str) -> str:
     return {CANDIDATE: f"❌ {engine}", TORCH: "⚠️ torch", NEITHER: "rounding (neither)"}[fault]
 
@@ -28,7 +34,7 @@ def write(out: Path, run: FuzzRun, env: Mapping[str, str], command: str) -> Path
     pages.mkdir(parents=True, exist_ok=True)
     groups = run.groups()
     for group in groups:
-        _write_atomic(pages / f"{group[0].minimal.program.name}.md", page(group, run))
+        _write_atomic(pages / f"{page_name(group[0], run)}.md", page(group, run))
     _write_atomic(out / SUMMARY, summary(run, groups, env, command))
     return out / SUMMARY
 
@@ -72,7 +78,7 @@ def summary(
         "(gradients, second order) or torch's float64 run (float32), and torch defines shapes, "
         "dtypes and errors.",
         "## Minimal mismatches",
-        _findings_table(groups, run.engine) if groups else "None: every run agrees.",
+        _findings_table(groups, run) if groups else "None: every run agrees.",
         "## Coverage by op family",
         _coverage_table(run),
         "## Reproduce",
@@ -81,11 +87,13 @@ def summary(
     return "\n\n".join(parts) + "\n"
 
 
-def _findings_table(groups: Sequence[Sequence[Mismatch]], engine: str) -> str:
+def _findings_table(groups: Sequence[Sequence[Mismatch]], run: FuzzRun) -> str:
+    engine = run.engine
     rows = []
     for group in groups:
         m = group[0]
         p = m.minimal.program
+        name = page_name(m, run)
         rows.append(
             {
                 "culprit": culprit(m.fault, engine),
@@ -93,7 +101,7 @@ def _findings_table(groups: Sequence[Sequence[Mismatch]], engine: str) -> str:
                 "dtype": m.minimal.dtype,
                 "programs": len(group),
                 "minimal program": f"`{_one_line(p)}`",
-                "page": f"[{p.name}]({PAGES}/{p.name}.md)",
+                "page": f"[{name}]({PAGES}/{name}.md)",
             }
         )
     return table(rows)

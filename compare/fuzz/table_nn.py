@@ -172,14 +172,20 @@ def _draw_bce(pool: Pool) -> Drawn:
     pair = _pair(pool, _probabilities, _probabilities)
     if pair is None:
         return None
-    return (pair[0].name, pair[1].name), {"reduction": pool.choice(_REDUCTIONS)}
+    params = {"reduction": pool.choice(_REDUCTIONS), "detach": pool.chance(0.5)}
+    return (pair[0].name, pair[1].name), params
+
+
+def _render_bce(a: list[str], p: Params) -> str:
+    target = f"{a[1]}.detach()" if p.get("detach", True) else a[1]
+    return f"{F}.binary_cross_entropy({a[0]}, {target}{kwargs(p, 'reduction')})"
 
 
 _simple(
     "binary_cross_entropy",
-    lambda a, p: f"{F}.binary_cross_entropy({a[0]}, {a[1]}.detach(){kwargs(p, 'reduction')})",
+    _render_bce,
     _draw_bce,
-    lambda ts, p: above(ts[0], 0.02) and below(ts[0], 0.98),
+    lambda ts, p: all(above(t, 0.02) and below(t, 0.98) for t in ts),
 )
 
 
