@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Sequence
+from types import CodeType
 
 import numpy as np
 import torch
@@ -62,7 +64,7 @@ def evaluate(node: Node, env: dict[str, torch.Tensor]) -> torch.Tensor | None:
             [a.detach() for a in args], dict(node.params)
         ):
             return None
-        value = eval(node.expression(), {"T": torch}, dict(env))  # noqa: S307 - our own source
+        value = eval(_compiled(node.expression()), {"T": torch}, env)  # noqa: S307 - our source
     except Exception:  # noqa: BLE001 - torch refusing the call (or shrunk shapes the domain cannot read) makes the node invalid
         return None
     if not isinstance(value, torch.Tensor):
@@ -74,6 +76,11 @@ def evaluate(node: Node, env: dict[str, torch.Tensor]) -> torch.Tensor | None:
     if value.is_floating_point() and value.dtype != torch.float64:
         value = value.double()  # a .float() inside: later ops see float64 values here
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(expression: str) -> CodeType:
+    return compile(expression, "<fuzz node>", "eval")
 
 
 def _shape(rng: np.random.Generator, sizes: Sequence[int]) -> tuple[int, ...]:
@@ -102,7 +109,7 @@ def generate(
         [len(by_family[f]) ** 0.5 * (2 if f in ("indexing", "shape") else 1) for f in by_family]
     )
     names = list(by_family)
-    chances = weights / weights.sum()
+    chances = np.cumsum(weights) / weights.sum()
     for _ in range(tries):
         program = _attempt(rng, name, by_family, names, chances, max_ops)
         if program is not None:
@@ -131,7 +138,9 @@ def _attempt(
     for _ in range(target * 8):
         if len(nodes) >= target:
             break
-        group = by_family[names[int(rng.choice(len(names), p=chances))]]
+        group = by_family[
+            names[min(int(np.searchsorted(chances, rng.random(), side="right")), len(names) - 1)]
+        ]
         spec = group[int(rng.integers(len(group)))]
         drawn = spec.draw(pool)
         if drawn is None:
