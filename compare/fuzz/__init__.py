@@ -4,5 +4,6 @@ A program is a small DAG of ops drawn from one table (`table_*.py`, keyed by the
 names), written as torch code against `T`; the harness's own checks compare the two runs.
 """
 
-from . import table_math, table_nn, table_struct  # noqa: F401 - each fills specs.SPECS
+# each table module fills specs.SPECS; their order is the order programs draw from
+from . import table_math, table_nn, table_struct, table_index  # noqa: F401, I001
 from .specs import SPECS
