@@ -1,0 +1,5 @@
+"""`python -m compare.fuzz`, the same as `python -m compare fuzz`."""
+
+from compare.fuzz.cli import main
+
+raise SystemExit(main())
