@@ -112,10 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Install them with:\n    {INSTALL}"
         )
         return USAGE
+    from .engines import EngineError, load
+
     try:
-        engine = importlib.import_module(args.engine)
-    except ImportError as exc:
-        _err(f"error: cannot import the engine {args.engine!r}: {exc}")
+        engine = load(args.engine)
+    except EngineError as exc:
+        _err(f"error: {exc}")
         return USAGE
 
     from .env import environment
