@@ -6,11 +6,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from ..env import header
-from ..results import CATEGORIES, FAIL, FD, MISSING, PASS, Accuracy, CaseResult, Check
+from ..results import CATEGORIES, FD, STATUS_ORDER, Accuracy, CaseResult, Check
 from ..tolerances import ACCURACY_TIE
 from .tables import NOT_APPLICABLE, STATUS, ratio, sci, table
 
-_ORDER = {FAIL: 0, MISSING: 1, PASS: 2}
+_ORDER = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 LEGEND = """\
 One row per case and dtype, failures first; a case's name links to its page. **value**, **grad**
@@ -65,7 +65,7 @@ def totals_line(results: Sequence[CaseResult]) -> str:
     counts = Counter(r.status for r in results)
     cases = len({r.case for r in results})
     dtypes = len({r.dtype for r in results})
-    parts = [f"{STATUS[s]} {counts[s]}" for s in (PASS, FAIL, MISSING) if counts[s]]
+    parts = [f"{STATUS[s]} {counts[s]}" for s in STATUS_ORDER if counts[s]]
     dtype_word = "dtype" if dtypes == 1 else "dtypes"
     runs = f"{cases} cases × {dtypes} {dtype_word} = {len(results)} runs"
     return f"**{runs}: " + " · ".join(parts) + "**"

@@ -7,9 +7,25 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ..results import FAIL, MISSING, PASS
+from ..results import (
+    ERROR,
+    EXPECTED_ERROR,
+    FAIL,
+    INAPPLICABLE,
+    MISSING,
+    PASS,
+    TIMEOUT,
+)
 
-STATUS = {PASS: "✅ pass", FAIL: "❌ fail", MISSING: "🚧 missing"}
+STATUS = {
+    PASS: "✅ pass",
+    EXPECTED_ERROR: "✅ expected error",
+    FAIL: "❌ fail",
+    ERROR: "❌ error",
+    TIMEOUT: "❌ timeout",
+    MISSING: "🚧 missing",
+    INAPPLICABLE: "➖ not applicable",
+}
 NOT_APPLICABLE = "–"
 
 
