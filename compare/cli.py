@@ -17,7 +17,7 @@ from . import registry
 from .tolerances import DTYPES
 
 #: subcommands living in their own module, each with `main(argv) -> int`
-SUBCOMMANDS = {"bench": "compare.bench"}
+SUBCOMMANDS = {"bench": "compare.bench", "engines": "compare.engines.cli"}
 INSTALL = 'pip install -c constraints.txt -e ".[compare]"'
 OK, FAILED, USAGE = 0, 1, 2
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -68,7 +69,14 @@ def _import_file(path: Path) -> ModuleType:
     if loaded is None or loaded.loader is None:
         raise EngineError(f"cannot load {str(path)!r} as a Python module")
     module = importlib.util.module_from_spec(loaded)
-    loaded.loader.exec_module(module)
+    folder = str(path.resolve().parent)
+    sys.path.insert(0, folder)  # the adapter imports the engine beside it, as a script would
+    try:
+        loaded.loader.exec_module(module)
+    except Exception as exc:
+        raise EngineError(f"{str(path)!r} failed to load: {type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.path.remove(folder)
     return module
 
 

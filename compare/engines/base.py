@@ -71,7 +71,7 @@ class Adapter:
     def grad(
         self, output: Raw, inputs: Sequence[Raw], grad_output: Raw | None, create_graph: bool
     ) -> list[Raw | None]:
-        """d output / d inputs with upstream `grad_output` (None: ones); None for an unused input."""
+        """d output / d inputs with upstream `grad_output` (None: ones); None where unused."""
         raise NotImplementedError
 
     def node(self, raw: Raw) -> tuple[str, Sequence[Raw], object] | None:

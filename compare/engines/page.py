@@ -74,9 +74,7 @@ def counts(results: Sequence[CaseResult]) -> dict[str, int]:
 
 def margin_of(result: CaseResult) -> float | None:
     """The row's worst |difference| / (atol + rtol·|reference|), when the checks carry it."""
-    margins = [
-        getattr(c.diff, "margin", None) for c in result.checks if getattr(c, "diff", None)
-    ]
+    margins = [getattr(c.diff, "margin", None) for c in result.checks if getattr(c, "diff", None)]
     margins = [m for m in margins if m is not None and np.isfinite(m)]
     return max(margins) if margins else None
 
@@ -166,5 +164,5 @@ def version_of(engine: Any) -> str:
 
     adapter = getattr(engine, "adapter", None)
     if adapter is not None:
-        return adapter.version() or package_version(adapter.package)
+        return adapter.version() or (package_version(adapter.package) if adapter.package else "")
     return str(getattr(engine, "__version__", "")) or package_version(engine.__name__)

@@ -19,12 +19,12 @@ import numpy as np
 from .base import Adapter, Raw
 
 #: torch names that are tinygrad Tensor methods of the same name; `dim` is renamed `axis`
-_METHODS = (
+_METHODS = (  # a str, split where used
     "exp log sin cos tan tanh sigmoid relu sqrt rsqrt abs sign square reciprocal exp2 log2 "
     "sum mean max min prod std var logsumexp softmax log_softmax argmax argmin "
     "reshape permute transpose flatten squeeze unsqueeze expand cat stack where maximum minimum "
     "clamp clip gelu silu elu leaky_relu softplus erf floor ceil round dot matmul"
-).split()
+)
 
 
 class TinygradAdapter(Adapter):
@@ -34,6 +34,8 @@ class TinygradAdapter(Adapter):
     quirks = (
         "tinygrad has no `requires_grad` leaves: the adapter asks `Tensor.gradient(*inputs)` "
         "for every gradient, which also gives second order.",
+        "tinygrad folds 0-d inputs into constants, and equal constants into one node: the adapter "
+        "makes each leaf a 1-element buffer reshaped to 0-d, so that inputs stay distinct.",
         "tinygrad runs on its PYTHON device here unless DEV is set (DEV=CPU compiles with clang).",
     )
 
@@ -51,7 +53,10 @@ class TinygradAdapter(Adapter):
         return version("tinygrad")
 
     def make(self, array: np.ndarray, requires_grad: bool) -> Raw:
-        return self.TgTensor(np.array(array, copy=True, order="C"))  # keeps 0-d as 0-d
+        # tinygrad folds a 0-d array into a CONST node, and equal constants are one node (so two
+        # inputs of 1.0 would share their gradient): a leaf is a buffer, reshaped back to 0-d
+        flat = self.TgTensor(np.array(array, copy=True, order="C").reshape(-1))
+        return flat.reshape(array.shape)
 
     def to_numpy(self, raw: Raw) -> np.ndarray:
         return np.asarray(raw.numpy())
@@ -92,7 +97,7 @@ class TinygradAdapter(Adapter):
             "T": lambda x: x.T,
             "broadcast_to": lambda x, shape: x.expand(*shape),
         }
-        for name in _METHODS:
+        for name in _METHODS.split():
             if hasattr(T, name):
                 table[name] = _method(name)
         return table
