@@ -20,8 +20,10 @@ def run_case(case: Case, ctx: RunContext) -> CaseResult:
     adapter = adapter_of(ctx.candidate)
     if adapter is not None and case.kind != "function":
         return _inapplicable(
-            case, ctx, f"the {adapter.name} adapter runs function cases only ({case.kind} "
-            "cases need torch's nn and optim)"
+            case,
+            ctx,
+            f"the {adapter.name} adapter runs function cases only ({case.kind} "
+            "cases need torch's nn and optim)",
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # frameworks' warnings are recorded per outcome
