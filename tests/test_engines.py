@@ -177,3 +177,8 @@ def test_engines_page_puts_engines_side_by_side(tmp_path):
     assert "✅ 1" in cells[2] and "🚧" in cells[2] and f"– {len(selected)}" in cells[2]
     assert "per-op time ÷ torch" in page and "not run" in page
     assert code == 1
+
+
+def test_readme_shows_the_example_adapter_as_it_is():
+    readme = (ROOT / "README.md").read_text()
+    assert STEP09.read_text() in readme
