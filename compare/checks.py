@@ -7,20 +7,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .execute import BACKWARD, FORWARD, SECOND, Outcome
+from .execute import BACKWARD, FORWARD, SECOND, NotATensor, Outcome
 from .metrics import Diff, compare_arrays
-from .results import FD, GRAD, VALUE, Accuracy, Check
+from .results import (
+    BOTH_SIDES,
+    CANDIDATE_SIDE,
+    CASE_SIDE,
+    FD,
+    GRAD,
+    REFERENCE_SIDE,
+    VALUE,
+    Accuracy,
+    Check,
+)
 from .results import SECOND as SECOND_ORDER
 from .tolerances import Tol, tolerance
 
 _PHASE_CATEGORY = {FORWARD: VALUE, BACKWARD: GRAD, SECOND: SECOND_ORDER}
 _TOL_KEY = {VALUE: "value", GRAD: "grad", SECOND_ORDER: "2nd"}
+NOT_A_TENSOR = NotATensor.__name__
 
 
 def quantities(outcome: Outcome) -> Iterator[tuple[str, str, np.ndarray | None]]:
     """(quantity, category, array) for everything an outcome computed, in report order."""
-    if outcome.value is not None:
-        yield "value", VALUE, outcome.value
+    for quantity, value in outcome.values.items():
+        yield quantity, VALUE, value
     for name, g in outcome.grads.items():
         yield f"grad {name}", GRAD, g
     for name, h in (outcome.second or {}).items():
@@ -28,36 +39,91 @@ def quantities(outcome: Outcome) -> Iterator[tuple[str, str, np.ndarray | None]]
 
 
 def compare_outcomes(
-    ref: Outcome, cand: Outcome, dtype: str, overrides: Mapping[str, Tol]
+    ref: Outcome,
+    cand: Outcome,
+    dtype: str,
+    overrides: Mapping[str, Tol],
+    raises: type[BaseException] | None = None,
 ) -> list[Check]:
-    """Every check of the candidate against the reference for one run."""
-    checks = []
-    for phase, category in _PHASE_CATEGORY.items():
-        r, c = ref.errors.get(phase), cand.errors.get(phase)
-        if r and c:
-            same = r.type in c.mro  # the same exception type, or a subclass of it
-            note = f"both raised: {ref.framework} {r}; {cand.framework} {c}"
-            if not same:
-                note += f" ({cand.framework}'s {c.type} is not a {r.type})"
-            checks.append(Check(phase, category, ok=same, message=note))
-        elif c:
-            note = f"{cand.framework} raised {c} ({ref.framework} did not)"
-            checks.append(Check(phase, category, ok=False, message=note, missing=c.missing))
-        elif r:
-            note = f"{ref.framework} raised {r} ({cand.framework} did not)"
-            checks.append(Check(phase, category, ok=False, message=note))
+    """Every check of the candidate against the reference for one run.
+
+    With `raises`, the run is about that error: see `expected_error_checks`. Without it, an
+    exception in either framework, or in both, is a failure with the side that raised.
+    """
+    if raises is not None:
+        return expected_error_checks(ref, cand, raises)
+    checks = [c for phase in _PHASE_CATEGORY if (c := _error_check(phase, ref, cand))]
     expected = {q: (cat, a) for q, cat, a in quantities(ref)}
     actual = {q: a for q, _, a in quantities(cand)}
     if (ref.second is None) != (cand.second is None) and not (ref.errors or cand.errors):
         constant = ref.framework if ref.second is None else cand.framework
         note = f"first-order gradients are constant in {constant} only"
         checks.append(Check(SECOND_ORDER, SECOND_ORDER, ok=False, message=note))
+    if list(ref.values) != list(cand.values) and not (ref.errors or cand.errors):
+        note = f"{ref.framework} returned {_count(ref)}, {cand.framework} {_count(cand)}"
+        checks.append(Check("outputs", VALUE, ok=False, message=note))
     for quantity, (category, e) in expected.items():
         if quantity not in actual:
             continue
         tol = tolerance(dtype, _TOL_KEY[category], overrides)
         checks.append(_check(quantity, category, actual[quantity], e, tol, ref, cand))
     return checks
+
+
+def _count(outcome: Outcome) -> str:
+    n = len(outcome.values)
+    return "one tensor" if list(outcome.values) == ["value"] else f"a tuple of {n}"
+
+
+def _error_check(phase: str, ref: Outcome, cand: Outcome) -> Check | None:
+    """The failure for an exception in `phase` where the case expects none, or None."""
+    category = _PHASE_CATEGORY[phase]
+    r, c = ref.errors.get(phase), cand.errors.get(phase)
+    if r and c:
+        if r.type == c.type == NOT_A_TENSOR:  # the case's own return value is wrong
+            return Check(phase, category, ok=False, message=r.message, error=CASE_SIDE)
+        note = (
+            f"both raised, although the case expects no error: {ref.framework} {r}; "
+            f"{cand.framework} {c}. The case is broken; if the error is its point, declare "
+            f"@case(..., raises={r.type})"
+        )
+        return Check(phase, category, ok=False, message=note, error=BOTH_SIDES)
+    if c:
+        note = f"{cand.framework} raised {c} ({ref.framework} did not)"
+        return Check(
+            phase, category, ok=False, message=note, missing=c.missing, error=CANDIDATE_SIDE
+        )
+    if r:
+        note = f"{ref.framework} raised {r} ({cand.framework} did not): the case is broken"
+        return Check(phase, category, ok=False, message=note, error=REFERENCE_SIDE)
+    return None
+
+
+def expected_error_checks(ref: Outcome, cand: Outcome, raises: type[BaseException]) -> list[Check]:
+    """One check: torch raised a `raises` and the candidate the same type (or a subclass of
+    it) at the same step; both messages are in the check's message."""
+    want = raises.__name__
+    quantity = f"raises {want}"
+    phase = next(iter(ref.errors), None)
+    r = ref.errors.get(phase) if phase else None
+    if r is None or want not in r.mro:
+        got = f"raised {r} at the {phase} step" if r else "raised nothing"
+        note = f"the case expects {want}, but {ref.framework} {got}: the case is broken"
+        return [Check(quantity, VALUE, ok=False, message=note, error=REFERENCE_SIDE)]
+    category = _PHASE_CATEGORY[phase]
+    c = cand.errors.get(phase)
+    theirs = f"{ref.framework} raised {r}"
+    if c is None:
+        other = next(iter(cand.errors.items()), None)
+        did = f"raised {other[1]} at the {other[0]} step" if other else "raised nothing"
+        note = f"{theirs} at the {phase} step, as the case expects; {cand.framework} {did}"
+        missing = other[1].missing if other else ""
+        return [Check(quantity, category, ok=False, message=note, missing=missing)]
+    if r.type not in c.mro:
+        note = f"{theirs}; {cand.framework} raised {c}, which is not a {r.type}"
+        return [Check(quantity, category, ok=False, message=note, missing=c.missing)]
+    note = f"both raised as expected: {theirs}; {cand.framework} raised {c}"
+    return [Check(quantity, category, ok=True, message=note)]
 
 
 def _check(

@@ -1,25 +1,33 @@
 """`python -m compare` (console script `mini-autograd-compare`): run the cases, write the reports.
 
-Exit status: 0 when every case is within tolerance, 1 when any is not, 2 for a usage error.
+Exit status: 0 when every row agrees (pass, expected error, not applicable), 1 when any does not,
+2 for a usage error (found before any case runs), 130 after Ctrl-C.
 `python -m compare bench ...` hands over to `compare.bench.main(argv)`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from . import registry
+from .env import environment
+from .results import FAIL, OK_STATUSES, PASS, STATUS_ORDER
+from .run import DEFAULT_TIMEOUT
 from .tolerances import DTYPES
 
 #: subcommands living in their own module, each with `main(argv) -> int`
 SUBCOMMANDS = {"bench": "compare.bench", "engines": "compare.engines.cli"}
 INSTALL = 'pip install -c constraints.txt -e ".[compare]"'
-OK, FAILED, USAGE = 0, 1, 2
+OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,8 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATTERN",
-        help="only cases whose name contains PATTERN, matches it as a glob, or "
-        "has it as a tag; comma-separated or repeated",
+        help="a case's exact name selects just that case; otherwise cases whose name "
+        "contains PATTERN or that have it as a tag; a glob (matmul_*) matches names, "
+        "tag:TAG only tags; comma-separated or repeated",
     )
     parser.add_argument(
         "--dtype",
@@ -58,7 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed of inputs, upstream gradients and second-order weights",
     )
     parser.add_argument(
-        "--list", action="store_true", help="print the selected case names, one a line, and exit"
+        "--list",
+        action="store_true",
+        help="print the selected cases, one a line: name, a tab, its tags; then exit",
+    )
+    parser.add_argument(
+        "--list-tags", action="store_true", help="print every tag with its number of cases"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit per case and dtype (default {DEFAULT_TIMEOUT:g}; 0: none); a case "
+        "past it is marked timed out and the run goes on",
     )
     parser.add_argument(
         "--no-second-order", action="store_true", help="skip second-order gradients"
@@ -81,17 +103,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command: a closed pipe ends quietly, Ctrl-C says what became of the report."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] in SUBCOMMANDS:
-        return _subcommand(args_list[0], args_list[1:])
-    if args_list and args_list[0] == "run":
-        args_list = args_list[1:]
+    out = _out_of(args_list)
+    before = _fingerprint(out)
     try:
-        args = build_parser().parse_args(args_list)
+        if args_list and args_list[0] in SUBCOMMANDS:
+            return _subcommand(args_list[0], args_list[1:])
+        return _run(args_list[1:] if args_list[:1] == ["run"] else args_list)
+    except KeyboardInterrupt:
+        state = "unchanged" if _fingerprint(out) == before else "written"
+        _err(f"interrupted; {out} {state}")
+        return INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return OK
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # argparse: 2 for a usage error, 0 after --help
         return int(exit_.code or 0)
+    if args.timeout < 0:
+        return _usage(
+            f"--timeout must be a number of seconds >= 0 (0: no limit), not {args.timeout:g}"
+        )
 
+    broken = registry.broken_modules()
+    for module in broken:
+        _err(f"error: {module}")
     cases, unknown = registry.select(args.cases)
+    if args.list_tags:
+        print("\n".join(f"{tag}\t{n}" for tag, n in registry.tag_counts().items()))
+        return USAGE if broken else OK
     if unknown:
         for pattern in unknown:
             close = registry.suggestions(pattern)
@@ -99,32 +144,37 @@ def main(argv: Sequence[str] | None = None) -> int:
             _err(f"error: no case matches {pattern!r}.{hint} (--list shows them all)")
         return USAGE
     if args.list:
-        print("\n".join(c.name for c in cases))
-        return OK
+        print("\n".join(f"{c.name}\t{','.join(c.tags)}" for c in cases))
+        return USAGE if broken else OK
+    if broken:
+        return USAGE
 
     try:
         import pandas  # noqa: F401
         import tabulate  # noqa: F401
         import torch
     except ImportError as exc:
-        _err(
-            f"error: the comparison needs torch, pandas and tabulate ({exc.name} is missing). "
-            f"Install them with:\n    {INSTALL}"
+        return _usage(
+            f"the comparison needs torch, pandas and tabulate ({exc.name} is missing); "
+            f"install them with: {INSTALL}"
         )
-        return USAGE
-    from .engines import EngineError, load
-
     try:
-        engine = load(args.engine)
-    except EngineError as exc:
-        _err(f"error: {exc}")
-        return USAGE
+        engine = load_engine(args.engine)
+    except UsageError as exc:
+        return _usage(str(exc))
 
-    from .env import environment
-    from .report.write import write_reports
+    from .report.write import ReportError, check_out, write_reports
     from .run import run_cases
 
     dtypes = DTYPES if args.dtype == "both" else (args.dtype,)
+    settings = run_settings(args, engine)
+    known = [c.name for c in registry.all_cases()]
+    planned = {f"{c.name}/{d}" for c in cases for d in dtypes}
+    try:
+        check_out(args.out, settings, planned, set(known))
+    except ReportError as exc:
+        return _usage(str(exc))
+
     start = time.perf_counter()
     results = run_cases(
         cases,
@@ -135,20 +185,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         not args.no_second_order,
         not args.no_timing,
         progress=None if args.quiet else _err,
+        timeout=args.timeout or None,
     )
     env = environment(args.seed, candidate=engine.__name__)
-    path = write_reports(args.out, cases, results, env)
-    failed = [r for r in results if r.failures]
+    try:
+        path = write_reports(args.out, cases, results, env, settings, known)
+    except ReportError as exc:
+        return _usage(str(exc))
+    failed = [r for r in results if not r.ok]
     if args.verbose:
         for r in failed:
             _err("\n" + r.failure_message())
-    counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "missing")}
+    counts = Counter(r.status for r in results)
+    shown = sorted(STATUS_ORDER, key=lambda s: s not in OK_STATUSES)  # agreement first
+    tally = ", ".join(f"{counts[s]} {s}" for s in shown if counts[s] or s in (PASS, FAIL))
     print(
-        f"{len(cases)} cases × {_plural(len(dtypes), 'dtype')}: {counts['pass']} pass, "
-        f"{counts['fail']} fail, {counts['missing']} missing "
+        f"{len(cases)} cases × {_plural(len(dtypes), 'dtype')}: {tally} "
         f"({time.perf_counter() - start:.1f} s). Report: {path}"
     )
     return FAILED if failed else OK
+
+
+class UsageError(Exception):
+    """A problem with the command line: exit status 2, one line."""
+
+
+def load_engine(name: str) -> ModuleType:
+    """The framework `--engine NAME` names: an adapter (dezero, tinygrad, micrograd, a file or
+    module:Class; see compare/engines) or an importable module speaking torch's API (the protocol
+    is in compare/ENGINES.md). The one place engines are loaded."""
+    from .engines import EngineError, load
+
+    try:
+        return load(name)
+    except EngineError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def run_settings(args: argparse.Namespace, engine: ModuleType) -> dict[str, object]:
+    """What must be equal for rows of two runs to sit in one report."""
+    return {
+        "seed": args.seed,
+        "engine": engine.__name__,
+        "second_order": not args.no_second_order,
+    }
 
 
 def _subcommand(name: str, argv: list[str]) -> int:
@@ -157,17 +237,57 @@ def _subcommand(name: str, argv: list[str]) -> int:
         module = importlib.import_module(target)
     except ModuleNotFoundError as exc:
         if exc.name != target:
-            raise
+            return _usage(
+                f"`python -m compare {name}` needs {exc.name}; install it with: {INSTALL}"
+            )
         module = None
     run = getattr(module, "main", None)
     if run is None:
-        _err(f"error: `python -m compare {name}` is not available yet ({target}.main is missing).")
-        return USAGE
-    return int(run(argv) or 0)
+        return _usage(
+            f"`python -m compare {name}` is not available yet ({target}.main is missing)."
+        )
+    try:
+        return int(run(argv) or 0)
+    except SystemExit as exit_:  # argparse inside the subcommand
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else USAGE)
+
+
+def _out_of(argv: Sequence[str]) -> Path:
+    """The --out folder named on the command line (for the Ctrl-C message)."""
+    for i, arg in enumerate(argv):
+        if arg == "--out" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--out="):
+            return Path(arg.split("=", 1)[1])
+    return Path("reports")
+
+
+def _fingerprint(out: Path) -> tuple[int, int] | None:
+    """The folder's identity and the manifest's time: a swapped-in report changes both."""
+    try:
+        folder = out.stat().st_ino
+    except OSError:
+        return None
+    try:
+        return folder, (out / ".compare-manifest.json").stat().st_mtime_ns
+    except OSError:
+        return folder, 0
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: send the rest of stdout nowhere, so exiting prints no error."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _usage(message: str) -> int:
+    _err(f"error: {message}")
+    return USAGE
 
 
 def _err(line: str) -> None:

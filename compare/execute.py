@@ -58,21 +58,74 @@ class Raised:
         return f"{self.type}: {self.message}" if self.message else self.type
 
 
+class NotATensor(TypeError):
+    """A case returned something other than a tensor or a tuple/list of tensors."""
+
+
 @dataclass
 class Outcome:
     """What one framework computed for a case in one dtype (arrays, or the error per phase)."""
 
     framework: str
-    value: np.ndarray | None = None
+    #: the outputs by quantity: "value" for a case returning one tensor, "value[k]" for a tuple
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the outputs that require grad (backward goes through them), by quantity
+    through: list[str] = field(default_factory=list)
     grads: dict[str, np.ndarray | None] = field(default_factory=dict)
     second: dict[str, np.ndarray | None] | None = None  # None: not run, or gradients constant
     errors: dict[str, Raised] = field(default_factory=dict)
     graph: Graph | None = None
     warnings: list[str] = field(default_factory=list)  # what the framework warned, once each
 
+    @property
+    def value(self) -> np.ndarray | None:
+        """The (first) output."""
+        return next(iter(self.values.values()), None)
+
 
 def to_numpy(t: Any) -> np.ndarray:
-    return np.array(t.detach().numpy(), copy=True)
+    """Any tensor as a numpy copy: torch's ZeroTensor, conjugate/negative views and sparse
+    layouts need more than `.numpy()`, which is all the engine protocol asks of a candidate."""
+    t = t.detach()
+    try:
+        return np.array(t.numpy(), copy=True)
+    except Exception:  # noqa: BLE001 - try the ways torch offers for its other tensor kinds
+        if getattr(t, "is_sparse", False) or getattr(t, "is_sparse_csr", False):
+            t = t.to_dense()
+        return np.array(t.numpy(force=True), copy=True)
+
+
+def is_tensor(x: Any) -> bool:
+    """A tensor of some framework, by the protocol: it has `detach` and a `shape`."""
+    return hasattr(x, "detach") and hasattr(x, "shape") and not isinstance(x, np.ndarray)
+
+
+def outputs(result: Any, case: str) -> list[Any]:
+    """A case's return value as a list of tensors; NotATensor for anything else."""
+    many = isinstance(result, (tuple, list))
+    items = list(result) if many else [result]
+    bad = [i for i, x in enumerate(items) if not is_tensor(x)]
+    if not items or bad:
+        what = (
+            f"a {type(result).__name__} of length 0"
+            if not items
+            else f"{type(items[bad[0]]).__name__} {_short(items[bad[0]])}"
+            + (f" at position {bad[0]} of a {type(result).__name__}" if many else "")
+        )
+        raise NotATensor(
+            f"case {case} returned {what}; a case must return a tensor or a tuple/list of "
+            "tensors (not .item(), .tolist() or a numpy array)"
+        )
+    return items
+
+
+def output_names(n: int, many: bool) -> list[str]:
+    return [f"value[{k}]" for k in range(n)] if many else ["value"]
+
+
+def _short(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def make_tensors(
@@ -96,6 +149,36 @@ def _grad_of(T: ModuleType, like: Any, weights: np.ndarray) -> Any:
     return T.tensor(weights.astype(kind), dtype=like.dtype)
 
 
+def _needs_grad(t: Any) -> bool:
+    return bool(getattr(t, "requires_grad", False))
+
+
+def differentiable_outputs(outs: list[Any]) -> list[tuple[int, Any]]:
+    """(position, output) of the outputs that require grad: the ones backward goes through."""
+    return [(k, o) for k, o in enumerate(outs) if _needs_grad(o)]
+
+
+def backward(T: ModuleType, outs: list[Any], many: bool, draws: Draws) -> None:
+    """L = sum_k <gy_k, out_k> backward: `out.backward(gy)` (or `out.backward()` for one 0-d
+    output); for a tuple, L itself is built with `*` and `.sum()` and differentiated."""
+    if not many:
+        (out,) = outs
+        shape = tuple(out.shape)
+        if shape == ():
+            out.backward()
+        else:
+            out.backward(gradient=_grad_of(T, out, draws.upstream(shape)))
+        return
+    used = differentiable_outputs(outs)
+    if not used:  # as torch says for one output that does not require grad
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    loss = None
+    for k, o in used:
+        term = (o * _grad_of(T, o, draws.upstream(tuple(o.shape), k))).sum()
+        loss = term if loss is None else loss + term
+    loss.backward()
+
+
 def execute(
     fn: Callable[..., Any],
     T: ModuleType,
@@ -104,12 +187,13 @@ def execute(
     dtype: str,
     draws: Draws,
     second_order: bool,
+    case: str = "",
 ) -> Outcome:
-    """Forward, then `out.backward(gy)` and `.grad`, then second order via autograd.grad."""
+    """Forward, then backward and `.grad`, then second order via autograd.grad."""
     outcome = Outcome(T.__name__)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _execute(outcome, fn, T, arrays, specs, dtype, draws, second_order)
+        _execute(outcome, fn, T, arrays, specs, dtype, draws, second_order, case)
     for w in caught:
         text = f"{w.category.__name__}: {w.message}"
         if text not in outcome.warnings:
@@ -126,32 +210,37 @@ def _execute(
     dtype: str,
     draws: Draws,
     second_order: bool,
+    case: str,
 ) -> None:
     names = [n for n, s in specs.items() if s.differentiable]
     try:
         xs = make_tensors(T, arrays, specs, dtype)
-        out = fn(T, *xs.values())
-        outcome.value = to_numpy(out)
+        result = fn(T, *xs.values())
+        outs = outputs(result, case or getattr(fn, "__name__", "?"))
+        many = isinstance(result, (tuple, list))
+        quantities = output_names(len(outs), many)
+        outcome.values = {q: to_numpy(o) for q, o in zip(quantities, outs, strict=True)}
+        outcome.through = [q for q, o in zip(quantities, outs, strict=True) if _needs_grad(o)]
     except NotApplicable:
         raise  # the engine cannot run this case by design: the whole row says so
     except Exception as exc:  # noqa: BLE001 - any failure of the framework is a result
         outcome.errors[FORWARD] = Raised.of(exc, T.__name__)
         return
     try:
-        outcome.graph = walk(out, xs)
+        drawn = next((o for o in outs if getattr(o, "grad_fn", None) is not None), outs[0])
+        outcome.graph = walk(drawn, xs)  # of a tuple, the first output with a graph
     except Exception:  # noqa: BLE001 - a graph we cannot draw is not a numerical failure
         outcome.graph = None
+    del result
     if not names:
         return
     try:
-        if outcome.value.ndim == 0:
-            out.backward()
-        else:
-            out.backward(gradient=_grad_of(T, out, draws.upstream(outcome.value.shape)))
+        backward(T, outs, many, draws)
         outcome.grads = {n: None if xs[n].grad is None else to_numpy(xs[n].grad) for n in names}
     except Exception as exc:  # noqa: BLE001
         outcome.errors[BACKWARD] = Raised.of(exc, T.__name__)
         return
+    del outs, xs  # free the first graph before the second one is built
     if second_order:
         try:
             outcome.second = _second_order(fn, T, arrays, specs, dtype, names, draws)
@@ -168,12 +257,20 @@ def _second_order(
     names: list[str],
     draws: Draws,
 ) -> dict[str, np.ndarray | None] | None:
-    """d/dx_i of s = sum_j <w_j, dL/dx_j>, with L = <gy, f(x)>: Hessian-vector products."""
+    """d/dx_i of s = sum_j <w_j, dL/dx_j>, with L = sum_k <gy_k, f_k(x)>: Hessian-vector
+    products."""
     xs = make_tensors(T, arrays, specs, dtype)
-    out = fn(T, *xs.values())
-    gy = _grad_of(T, out, draws.upstream(tuple(out.shape)))
+    result = fn(T, *xs.values())
+    outs = outputs(result, getattr(fn, "__name__", "?"))
+    if isinstance(result, (tuple, list)):
+        used = differentiable_outputs(outs)
+        targets = [o for _, o in used]
+        gys = [_grad_of(T, o, draws.upstream(tuple(o.shape), k)) for k, o in used]
+    else:
+        targets = outs
+        gys = [_grad_of(T, outs[0], draws.upstream(tuple(outs[0].shape)))]
     inputs = [xs[n] for n in names]
-    grads = T.autograd.grad(out, inputs, grad_outputs=gy, create_graph=True, allow_unused=True)
+    grads = T.autograd.grad(targets, inputs, grad_outputs=gys, create_graph=True, allow_unused=True)
     s = None
     for name, g in zip(names, grads, strict=True):
         if g is None or not g.requires_grad:  # a constant gradient adds nothing
@@ -201,17 +298,14 @@ def time_passes(
     for _ in range(repeats):
         xs = make_tensors(T, arrays, specs, dtype)
         start = time.perf_counter()
-        out = fn(T, *xs.values())
+        result = fn(T, *xs.values())
         best[FORWARD] = min(best[FORWARD], time.perf_counter() - start)
         if not differentiable:
             best[BACKWARD] = 0.0
             continue
-        shape = tuple(out.shape)
-        gy = None if shape == () else _grad_of(T, out, draws.upstream(shape))
+        many = isinstance(result, (tuple, list))
+        outs = list(result) if many else [result]
         start = time.perf_counter()
-        if gy is None:
-            out.backward()
-        else:
-            out.backward(gradient=gy)
+        backward(T, outs, many, draws)
         best[BACKWARD] = min(best[BACKWARD], time.perf_counter() - start)
     return best

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .execute import make_tensors, to_numpy
+from .execute import make_tensors, outputs, to_numpy
 from .inputs import Arg
 
 
@@ -24,18 +24,22 @@ def finite_differences(
     T: ModuleType,
     arrays: Mapping[str, np.ndarray],
     specs: Mapping[str, Arg],
-    gy: np.ndarray,
+    gy: np.ndarray | list[np.ndarray | None],
     rng: np.random.Generator,
     limit: int,
     step: float,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """dL/dx at sampled elements of each differentiable input, for L = sum(gy * fn(x)).
 
+    For a case returning a tuple, `gy` has one array per output (None for outputs backward
+    does not go through) and L = sum_k sum(gy_k * fn(x)_k).
     Returns {input: (flat indices, derivatives)}; evaluates `fn` with T in float64.
     """
+    weights = gy if isinstance(gy, list) else [gy]
 
-    def output(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        return to_numpy(fn(T, *make_tensors(T, values, specs, "float64").values()))
+    def output(values: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+        outs = outputs(fn(T, *make_tensors(T, values, specs, "float64").values()), "")
+        return [to_numpy(o) for o in outs]
 
     result = {}
     for name, spec in specs.items():
@@ -52,7 +56,12 @@ def finite_differences(
             width = float(plus.flat[i] - minus.flat[i])  # the step actually taken, after rounding
             # difference the outputs before weighting them: outputs that do not depend on this
             # element then cancel exactly instead of drowning its change in their rounding
-            change = output({**arrays, name: plus}) - output({**arrays, name: minus})
-            derivatives[k] = float(np.sum(gy * change)) / width
+            up, down = output({**arrays, name: plus}), output({**arrays, name: minus})
+            total = sum(
+                float(np.sum(w * (a - b)))
+                for w, a, b in zip(weights, up, down, strict=True)
+                if w is not None
+            )
+            derivatives[k] = total / width
         result[name] = (where, derivatives)
     return result

@@ -53,6 +53,8 @@ class FunctionCase(Case):
     tol: Mapping[str, Tol] = field(default_factory=dict)
     second_order: bool = True
     finite_differences: bool = True
+    #: the exception type the case expects both frameworks to raise (None: no error expected)
+    raises: type[BaseException] | None = None
     kind: str = "function"
 
     @property
@@ -85,15 +87,16 @@ class FunctionCase(Case):
         arrays = _cast(self.arrays(ctx.seed), self.inputs, _NP[dtype])
         second = ctx.second_order and self.second_order
         ref, cand = (
-            execute(self.fn, T, arrays, self.inputs, dtype, draws, second)
+            execute(self.fn, T, arrays, self.inputs, dtype, draws, second, self.name)
             for T in (ctx.reference, ctx.candidate)
         )
-        result = CaseResult(self.name, self.kind, dtype, ctx.candidate_name)
-        result.checks = compare_outcomes(ref, cand, dtype, self.tol)
+        expects = self.raises.__name__ if self.raises else ""
+        result = CaseResult(self.name, self.kind, dtype, ctx.candidate_name, expects=expects)
+        result.checks = compare_outcomes(ref, cand, dtype, self.tol, self.raises)
         fd_rows: list[FDComparison] = []
-        if dtype == "float64" and self.finite_differences and ref.grads:
+        if dtype == "float64" and self.finite_differences and ref.grads and not ref.errors:
             fd = finite_differences(
-                self.fn, ctx.reference, arrays, self.inputs, draws.upstream(ref.value.shape),
+                self.fn, ctx.reference, arrays, self.inputs, _upstreams(ref, draws),
                 rng_for(ctx.seed, self.name, "finite differences"),
                 tolerances.FD_MAX_ELEMENTS, tolerances.FD_STEP,
             )  # fmt: skip
@@ -104,7 +107,9 @@ class FunctionCase(Case):
             # torch in float64 on the same rounded inputs and weights: the truth to measure against
             exact = _cast(arrays, self.inputs, np.float64)
             rounded = Draws(ctx.seed, self.name, rounded_to=_NP[dtype])
-            truth = execute(self.fn, ctx.reference, exact, self.inputs, "float64", rounded, second)
+            truth = execute(
+                self.fn, ctx.reference, exact, self.inputs, "float64", rounded, second, self.name
+            )
             result.accuracy = accuracy(ref, cand, truth)
         if second and ref.second is None and not ref.errors and ref.grads:
             result.notes.append("No second order: the first-order gradients are constant.")
@@ -123,6 +128,16 @@ class FunctionCase(Case):
         return render(self, results)
 
 
+def _upstreams(ref: Outcome, draws: Draws) -> np.ndarray | list[np.ndarray | None]:
+    """The upstream gradients backward used: one array, or one per output of a tuple."""
+    if list(ref.values) == ["value"]:
+        return draws.upstream(ref.value.shape)
+    return [
+        draws.upstream(v.shape, k) if q in ref.through else None
+        for k, (q, v) in enumerate(ref.values.items())
+    ]
+
+
 def _cast(
     arrays: Mapping[str, np.ndarray], specs: Mapping[str, Arg], kind: type
 ) -> dict[str, np.ndarray]:
@@ -137,8 +152,15 @@ def case(
     tol: Mapping[str, Tol] | None = None,
     second_order: bool = True,
     finite_differences: bool = True,
+    raises: type[BaseException] | None = None,
 ) -> Callable[[F], F]:
-    """Register the decorated function as a case; `inputs` name its parameters after T."""
+    """Register the decorated function as a case; `inputs` name its parameters after T.
+
+    `raises=E`: the case is about an error; it agrees when both frameworks raise an E (the
+    candidate the same type as torch, or a subclass), at the same step.
+    """
+    if raises is not None and not (isinstance(raises, type) and issubclass(raises, BaseException)):
+        raise TypeError(f"case {name}: raises= takes an exception type, got {raises!r}")
     tag_tuple = (tags,) if isinstance(tags, str) else tuple(tags)
 
     def decorate(fn: F) -> F:
@@ -157,6 +179,7 @@ def case(
                 tol=dict(tol or {}),
                 second_order=second_order,
                 finite_differences=finite_differences,
+                raises=raises,
             )
         )
         return fn

@@ -21,7 +21,12 @@ class Graph:
     """Nodes (label, kind) in breadth-first order from the output; edges follow the data."""
 
     nodes: tuple[tuple[str, str], ...]  # kind: "output", "op" or "leaf"
-    edges: tuple[tuple[int, int], ...]  # (producer, consumer) node indices
+    edges: tuple[tuple[int, int], ...]  # (producer, consumer) node indices; OMITTED: not walked
+    omitted: int = 0  # nodes next to the walked ones that were not walked (the walk stopped)
+
+
+#: the producer index of an edge from a node the walk did not visit
+OMITTED = 1 << 62
 
 
 def shape_text(shape: Any) -> str:
@@ -29,8 +34,12 @@ def shape_text(shape: Any) -> str:
     return str(dims) if dims else "scalar"
 
 
-def walk(output: Any, inputs: Mapping[str, Any]) -> Graph | None:
-    """The graph that produced `output`, with leaves named after `inputs`; None if there is none."""
+def walk(output: Any, inputs: Mapping[str, Any], max_nodes: int = MAX_NODES) -> Graph | None:
+    """The graph that produced `output`, with leaves named after `inputs`; None if there is none.
+
+    The walk stops after `max_nodes` nodes, what can be drawn: touching every node of a huge
+    graph is slow, and torch can crash freeing a 10^5-node graph whose nodes Python has seen.
+    """
     root = getattr(output, "grad_fn", None)
     if root is None:
         return None
@@ -59,17 +68,25 @@ def walk(output: Any, inputs: Mapping[str, Any]) -> Graph | None:
     first, _ = visit(root)
     edges.append((first, 0))
     queue = deque([root])
+    omitted: set[int] = set()
     while queue:
         node = queue.popleft()
         consumer = index[("op", id(node))]
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
+            variable = getattr(nxt, "variable", None)
+            known = ("leaf", id(variable)) if variable is not None else ("op", id(nxt))
+            if known not in index and len(nodes) >= max_nodes:
+                alive.append(nxt)
+                omitted.add(id(nxt))
+                edges.append((OMITTED, consumer))
+                continue
             producer, new = visit(nxt)
             edges.append((producer, consumer))
-            if new and getattr(nxt, "variable", None) is None:
+            if new and variable is None:
                 queue.append(nxt)
-    return Graph(tuple(nodes), tuple(edges))
+    return Graph(tuple(nodes), tuple(edges), len(omitted))
 
 
 def _label(text: str) -> str:
@@ -80,13 +97,14 @@ def _label(text: str) -> str:
 def mermaid(graph: Graph, max_nodes: int = MAX_NODES) -> str:
     """The graph as a mermaid flowchart (a fenced block GitHub renders), inputs at the top."""
     shown = min(len(graph.nodes), max_nodes)
-    hidden = len(graph.nodes) - shown
+    hidden = len(graph.nodes) - shown + graph.omitted
     shapes = {"output": '(["{}"])', "op": '["{}"]', "leaf": '[/"{}"/]'}
     lines = ["```mermaid", "flowchart TD"]
     for i, (label, kind) in enumerate(graph.nodes[:shown]):
         lines.append(f"    n{i}" + shapes[kind].format(_label(label)))
     if hidden:
-        lines.append(f'    more["... {hidden} more node{"s" if hidden > 1 else ""}"]')
+        plus = "+" if graph.omitted else ""  # the walk stopped: more lie behind these
+        lines.append(f'    more["... {hidden}{plus} more node{"s" if hidden > 1 else ""}"]')
     counts: dict[tuple[str, str], int] = {}  # in first-seen order; a*a uses its input twice
     for producer, consumer in graph.edges:
         if consumer < shown:

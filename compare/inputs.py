@@ -93,9 +93,9 @@ class Draws:
     case: str
     rounded_to: type | None = None
 
-    def upstream(self, shape: tuple[int, ...]) -> np.ndarray:
-        """gy for `out.backward(gy)`."""
-        return self._draw("upstream", shape)
+    def upstream(self, shape: tuple[int, ...], output: int = 0) -> np.ndarray:
+        """gy for `out.backward(gy)`; for the k-th output of a case returning a tuple."""
+        return self._draw("upstream" if output == 0 else f"upstream {output}", shape)
 
     def weights(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         """w for input `name` in s = sum(w * grad), whose gradient is the second order."""

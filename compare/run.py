@@ -1,7 +1,16 @@
-"""Run cases in every dtype, reporting progress; the one loop behind the CLI and the tests."""
+"""Run cases in every dtype, reporting progress; the one loop behind the CLI and the tests.
+
+Each case runs in a worker thread with a deadline (`timeout`): a case still running then is
+marked TIMEOUT and the run goes on. The worker is asked to stop (an exception raised in it at
+its next Python instruction); one stuck inside a single C call finishes in the background, its
+result discarded.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import threading
 import time
 import traceback
 import warnings
@@ -11,12 +20,39 @@ from types import ModuleType
 from .engines import adapter_of
 from .engines.base import NotApplicable
 from .registry import Case, RunContext
-from .results import INAPPLICABLE, VALUE, CaseResult, Check
+from .results import CASE_SIDE, INAPPLICABLE, TIMEOUT, VALUE, CaseResult, Check
 from .tolerances import DTYPES
 
+#: seconds a case may take in one dtype before it is marked as timed out (`--timeout`)
+DEFAULT_TIMEOUT = 60.0
+#: the workers' stack: deep graphs are freed recursively by some frameworks
+WORKER_STACK = 512 * 1024 * 1024
 
-def run_case(case: Case, ctx: RunContext) -> CaseResult:
-    """One case in one dtype; a bug in the case or the harness fails the case, not the run."""
+
+class CaseTimeout(BaseException):
+    """Raised inside a worker whose case ran past its deadline (not an Exception: a case's own
+    `except Exception` must not swallow it)."""
+
+
+def run_case(case: Case, ctx: RunContext, timeout: float | None = None) -> CaseResult:
+    """One case in one dtype; a bug in the case or the harness fails the case, not the run.
+
+    With `timeout` (seconds), the case runs in a worker thread and is TIMEOUT past it.
+    """
+    if timeout is None:
+        return _run_guarded(case, ctx)
+    box: list[CaseResult] = []
+    worker = _start(lambda: box.append(_run_guarded(case, ctx)), case.name)
+    worker.join(timeout)
+    if box:
+        return box[0]
+    _interrupt(worker)
+    result = CaseResult(case.name, case.kind, ctx.dtype, ctx.candidate_name, verdict=TIMEOUT)
+    result.notes.append(f"timed out after {timeout:g} s")
+    return result
+
+
+def _run_guarded(case: Case, ctx: RunContext) -> CaseResult:
     adapter = adapter_of(ctx.candidate)
     if adapter is not None and case.kind != "function":
         return _inapplicable(
@@ -38,7 +74,7 @@ def run_case(case: Case, ctx: RunContext) -> CaseResult:
                 f"({where.filename}:{where.lineno})"
             )
             result = CaseResult(case.name, case.kind, ctx.dtype, ctx.candidate_name)
-            result.checks.append(Check("harness", VALUE, ok=False, message=note))
+            result.checks.append(Check("harness", VALUE, ok=False, message=note, error=CASE_SIDE))
             return result
 
 
@@ -47,6 +83,29 @@ def _inapplicable(case: Case, ctx: RunContext, reason: str) -> CaseResult:
     result.verdict = INAPPLICABLE
     result.notes.append(reason)
     return result
+
+
+def _start(target: Callable[[], None], name: str) -> threading.Thread:
+    def body() -> None:
+        with contextlib.suppress(CaseTimeout):
+            target()
+
+    previous = threading.stack_size(WORKER_STACK)
+    try:
+        worker = threading.Thread(target=body, name=f"case {name}", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    return worker
+
+
+def _interrupt(worker: threading.Thread) -> None:
+    """Raise CaseTimeout in the worker at its next Python instruction."""
+    ident = worker.ident
+    if ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(ident), ctypes.py_object(CaseTimeout)
+        )
 
 
 def run_cases(
@@ -58,6 +117,7 @@ def run_cases(
     second_order: bool = True,
     timing: bool = True,
     progress: Callable[[str], None] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[CaseResult]:
     """Every case in every dtype, in order; `progress` gets one line per case."""
     adapter = adapter_of(candidate)
@@ -67,7 +127,9 @@ def run_cases(
     for i, case in enumerate(cases, 1):
         start = time.perf_counter()
         mine = [
-            run_case(case, RunContext(candidate, reference, dtype, seed, second_order, timing))
+            run_case(
+                case, RunContext(candidate, reference, dtype, seed, second_order, timing), timeout
+            )
             for dtype in dtypes
         ]
         results += mine

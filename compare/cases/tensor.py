@@ -109,9 +109,9 @@ def matmul_batched(T, a, b):
     return a @ b
 
 
-@case(inputs={"a": uniform(2, 3)}, tags="error")
+@case(inputs={"a": uniform(2, 3)}, tags="error", raises=RuntimeError)
 def matmul_shape_mismatch(T, a):
-    """(2, 3) @ (2, 3) is an error in torch; the candidate should raise the same type"""
+    """(2, 3) @ (2, 3) is an error in torch; the candidate must raise the same type"""
     return a @ a
 
 

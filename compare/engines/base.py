@@ -172,9 +172,17 @@ class Namespace(types.ModuleType):
         create_graph: bool = False,
         allow_unused: bool | None = None,
     ) -> tuple[Tensor | None, ...]:
-        out = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+        outs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        gys = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
         xs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-        gy = grad_outputs[0] if isinstance(grad_outputs, (list, tuple)) else grad_outputs
+        if len(outs) == 1:
+            out, gy = outs[0], gys[0]
+        else:  # several outputs: the gradient of sum_k <gy_k, out_k>, in the engine's own ops
+            terms = [o if g is None else o * g for o, g in zip(outs, gys, strict=True)]
+            sums = [t.sum() if t.ndim else t for t in terms]
+            out, gy = sums[0], None
+            for t in sums[1:]:
+                out = out + t
         raws = self.adapter.grad(out.raw, [x.raw for x in xs], _unwrap(gy), create_graph)
         leaves = [t.raw for t in self.leaves.values()]
         grads = tuple(

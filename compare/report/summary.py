@@ -71,6 +71,17 @@ def totals_line(results: Sequence[CaseResult]) -> str:
     return f"**{runs}: " + " · ".join(parts) + "**"
 
 
+def carried_line(results: Sequence[CaseResult]) -> str:
+    """Which rows this run did not produce (a filtered run merged into the report), or ""."""
+    old = sum(not r.fresh for r in results)
+    if not old:
+        return ""
+    return (
+        f"This run produced {len(results) - old} of these {len(results)} rows; the other {old} "
+        "(marked ↺) are kept from earlier runs with the same seed, engine and options."
+    )
+
+
 def missing_line(results: Sequence[CaseResult]) -> str:
     """Which torch names the candidate lacks, and in how many runs, or "" if none."""
     counts = Counter(name for r in results for name in r.missing)
@@ -90,7 +101,7 @@ def render(results: Sequence[CaseResult], env: Mapping[str, str], order: Sequenc
     for r in ranked:
         row = {
             "case": f"[{r.case}](cases/{r.case}.md)",
-            "dtype": r.dtype,
+            "dtype": r.dtype if r.fresh else f"{r.dtype} ↺",
             "status": STATUS[r.status],
         }
         row.update({c: category_cell(r, c) for c in CATEGORIES if c != FD})
@@ -102,6 +113,7 @@ def render(results: Sequence[CaseResult], env: Mapping[str, str], order: Sequenc
         f"# {cand} vs torch: parity report",
         header(env),
         totals_line(results),
+        carried_line(results),
         missing_line(results),
         LEGEND.format(cand=cand),
         table(rows) if rows else "No cases were run.",

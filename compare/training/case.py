@@ -12,7 +12,7 @@ import numpy as np
 from ..execute import Raised
 from ..metrics import compare_arrays
 from ..registry import Case, RunContext, register
-from ..results import GRAD, VALUE, Accuracy, CaseResult, Check, Timing
+from ..results import CANDIDATE_SIDE, GRAD, VALUE, Accuracy, CaseResult, Check, Timing
 from ..tolerances import Tol, tolerance
 from .data import Data
 from .loop import Recipe, Trajectory, train
@@ -85,6 +85,7 @@ class TrainingCase(Case):
                     ok=False,
                     message=f"raised {raised}",
                     missing=raised.missing,
+                    error=CANDIDATE_SIDE,
                 )
             )
             result.detail = TrainingDetail(data, ref, None, truth, str(raised))
