@@ -187,7 +187,9 @@ def _run(argv: list[str]) -> int:
         progress=None if args.quiet else _err,
         timeout=args.timeout or None,
     )
-    env = environment(args.seed, candidate=engine.__name__)
+    env = environment(
+        args.seed, candidate=engine.__name__, candidate_version=engine_version(engine)
+    )
     try:
         path = write_reports(args.out, cases, results, env, settings, known)
     except ReportError as exc:
@@ -220,6 +222,14 @@ def load_engine(name: str) -> ModuleType:
         return load(name)
     except EngineError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def engine_version(engine: ModuleType) -> str:
+    """The engine's version for the environment table: its adapter's, its own `__version__`,
+    or its package's; "(no version)" for a module loaded from a path (not "not installed")."""
+    from .engines.page import version_of
+
+    return version_of(engine) or "(no version)"
 
 
 def run_settings(args: argparse.Namespace, engine: ModuleType) -> dict[str, object]:

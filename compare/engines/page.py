@@ -165,4 +165,8 @@ def version_of(engine: Any) -> str:
     adapter = getattr(engine, "adapter", None)
     if adapter is not None:
         return adapter.version() or (package_version(adapter.package) if adapter.package else "")
-    return str(getattr(engine, "__version__", "")) or package_version(engine.__name__)
+    own = str(getattr(engine, "__version__", ""))
+    if own:
+        return own
+    found = package_version(engine.__name__)
+    return "" if found == "not installed" else found
