@@ -25,7 +25,7 @@ from .run import DEFAULT_TIMEOUT
 from .tolerances import DTYPES
 
 #: subcommands living in their own module, each with `main(argv) -> int`
-SUBCOMMANDS = {"bench": "compare.bench"}
+SUBCOMMANDS = {"bench": "compare.bench", "engines": "compare.engines.cli"}
 INSTALL = 'pip install -c constraints.txt -e ".[compare]"'
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
 #: the order of the final line's counts: agreement first
@@ -187,7 +187,9 @@ def _run(argv: list[str]) -> int:
         progress=None if args.quiet else _err,
         timeout=args.timeout or None,
     )
-    env = environment(args.seed, candidate=engine.__name__)
+    env = environment(
+        args.seed, candidate=engine.__name__, candidate_version=engine_version(engine)
+    )
     try:
         path = write_reports(args.out, cases, results, env, settings, known)
     except ReportError as exc:
@@ -210,12 +212,23 @@ class UsageError(Exception):
 
 
 def load_engine(name: str) -> ModuleType:
-    """The framework `--engine NAME` names: an importable module speaking torch's API (the
-    protocol is in compare/ENGINES.md). The one place engines are loaded."""
+    """The framework `--engine NAME` names: an adapter (dezero, tinygrad, micrograd, a file or
+    module:Class; see compare/engines) or an importable module speaking torch's API (the protocol
+    is in compare/ENGINES.md). The one place engines are loaded."""
+    from .engines import EngineError, load
+
     try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise UsageError(f"cannot import the engine {name!r}: {exc}") from exc
+        return load(name)
+    except EngineError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def engine_version(engine: ModuleType) -> str:
+    """The engine's version for the environment table: its adapter's, its own `__version__`,
+    or its package's; "(no version)" for a module loaded from a path (not "not installed")."""
+    from .engines.page import version_of
+
+    return version_of(engine) or "(no version)"
 
 
 def run_settings(args: argparse.Namespace, engine: ModuleType) -> dict[str, object]:

@@ -24,7 +24,10 @@ def package_version(name: str) -> str:
 
 
 def environment(
-    seed: int | None = None, candidate: str = "mini_autograd", **extra: str
+    seed: int | None = None,
+    candidate: str = "mini_autograd",
+    candidate_version: str = "",
+    **extra: str,
 ) -> dict[str, str]:
     """Date, versions, machine, seed and tolerances, as ordered (label, text) pairs."""
     env = {
@@ -32,7 +35,7 @@ def environment(
         "python": platform.python_version(),
         "numpy": package_version("numpy"),
         "torch": package_version("torch"),
-        candidate: package_version(candidate),
+        candidate: candidate_version or package_version(candidate),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
     }
     torch = sys.modules.get("torch")

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .engines.base import NotApplicable
 from .graph import Graph, walk
 from .inputs import Arg, Draws
 
@@ -220,6 +221,8 @@ def _execute(
         quantities = output_names(len(outs), many)
         outcome.values = {q: to_numpy(o) for q, o in zip(quantities, outs, strict=True)}
         outcome.through = [q for q, o in zip(quantities, outs, strict=True) if _needs_grad(o)]
+    except NotApplicable:
+        raise  # the engine cannot run this case by design: the whole row says so
     except Exception as exc:  # noqa: BLE001 - any failure of the framework is a result
         outcome.errors[FORWARD] = Raised.of(exc, T.__name__)
         return

@@ -17,8 +17,10 @@ import warnings
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
+from .engines import adapter_of
+from .engines.base import NotApplicable
 from .registry import Case, RunContext
-from .results import CASE_SIDE, TIMEOUT, VALUE, CaseResult, Check
+from .results import CASE_SIDE, INAPPLICABLE, TIMEOUT, VALUE, CaseResult, Check
 from .tolerances import DTYPES
 
 #: seconds a case may take in one dtype before it is marked as timed out (`--timeout`)
@@ -51,10 +53,20 @@ def run_case(case: Case, ctx: RunContext, timeout: float | None = None) -> CaseR
 
 
 def _run_guarded(case: Case, ctx: RunContext) -> CaseResult:
+    adapter = adapter_of(ctx.candidate)
+    if adapter is not None and case.kind != "function":
+        return _inapplicable(
+            case,
+            ctx,
+            f"the {adapter.name} adapter runs function cases only ({case.kind} "
+            "cases need torch's nn and optim)",
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # frameworks' warnings are recorded per outcome
         try:
             return case.run(ctx)
+        except NotApplicable as exc:
+            return _inapplicable(case, ctx, str(exc))
         except Exception as exc:  # noqa: BLE001
             where = traceback.extract_tb(exc.__traceback__)[-1]
             note = (
@@ -64,6 +76,13 @@ def _run_guarded(case: Case, ctx: RunContext) -> CaseResult:
             result = CaseResult(case.name, case.kind, ctx.dtype, ctx.candidate_name)
             result.checks.append(Check("harness", VALUE, ok=False, message=note, error=CASE_SIDE))
             return result
+
+
+def _inapplicable(case: Case, ctx: RunContext, reason: str) -> CaseResult:
+    result = CaseResult(case.name, case.kind, ctx.dtype, ctx.candidate_name)
+    result.verdict = INAPPLICABLE
+    result.notes.append(reason)
+    return result
 
 
 def _start(target: Callable[[], None], name: str) -> threading.Thread:
@@ -101,6 +120,8 @@ def run_cases(
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[CaseResult]:
     """Every case in every dtype, in order; `progress` gets one line per case."""
+    adapter = adapter_of(candidate)
+    second_order = second_order and (adapter is None or adapter.second_order)
     results = []
     width = max((len(c.name) for c in cases), default=0)
     for i, case in enumerate(cases, 1):
