@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _grad_mode, _version
+from . import _gcpause, _grad_mode, _version
 from ._function import Function, input_edge
 from ._quiet import restore, silence
 from ._tensor import Tensor, _make
@@ -100,6 +100,9 @@ def run_backward(
     prev = _grad_mode.state.enabled
     _grad_mode.state.enabled = create_graph
     quiet = silence()  # backward formulas meet poles (inf * 0): nan, silently, as torch
+    deep = bool(heap) and heap[0][0] <= -_gcpause.DEEP
+    if deep:
+        _gcpause.pause()
     try:
         while heap:
             fn = heappop(heap)[2]
@@ -153,6 +156,8 @@ def run_backward(
             if accumulate:
                 _accumulate(x, g, owned)
     finally:
+        if deep:
+            _gcpause.resume()
         restore(quiet)
         _grad_mode.state.enabled = prev
     return captured

@@ -83,3 +83,29 @@ def test_write_atomic_replaces_the_file(tmp_path):
 def test_an_unknown_workload_is_a_usage_error(capsys):
     assert main(["--only", "no_such_workload", "--no-memory"]) == 2
     assert "no_such_workload" in capsys.readouterr().err
+
+
+def test_chain_scaling_sweep_measures_per_node_cost_and_its_growth():
+    from compare.bench.scaling import QUICK_LENGTHS, run_sweep
+    from compare.bench.scaling import render as render_sweep
+
+    sweep = run_sweep({MINI: ma, TORCH: torch}, quick=True)
+    assert sorted(sweep.per_node[MINI]) == sorted(QUICK_LENGTHS)
+    for n in QUICK_LENGTHS:
+        fwd, bwd = sweep.per_node[MINI][n]
+        assert fwd > 0 and bwd > 0
+    big, small = sweep.compared
+    assert sweep.growth(MINI) == pytest.approx(
+        sweep.per_node[MINI][big][0] / sweep.per_node[MINI][small][0]
+    )
+    text = render_sweep(sweep, [MINI, TORCH], MINI)
+    assert f"| {QUICK_LENGTHS[-1]:,} |" in text and "goal ≤ 1.2" in text
+
+
+def test_tiny_mlp_step_trains_the_same_in_both_frameworks():
+    losses = {}
+    for name, T in ((MINI, ma), (TORCH, torch)):
+        step = WORKLOADS["tiny_mlp"].build(T, batch=4)
+        losses[name] = [step().item() for _ in range(5)]
+    np.testing.assert_allclose(losses[MINI], losses[TORCH], rtol=1e-5)
+    assert losses[MINI][-1] < losses[MINI][0]  # SGD steps lower the loss

@@ -13,6 +13,7 @@ from ..env import environment, header  # the harness's header, shared by every r
 from .memory import import_framework
 from .report import render
 from .runner import MINI, TORCH, Options, run, select
+from .scaling import SWEEP, run_sweep
 from .workloads import WORKLOADS
 
 DEFAULT_OUTPUT = Path("reports") / "bench.md"
@@ -24,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m compare bench",
         description="Time each workload in torch and mini_autograd (interleaved rounds, median per "
         "step) and measure its peak memory; write the figures and the goals to reports/bench.md.",
-        epilog=f"Workloads: {', '.join(WORKLOADS)}. A full run writes {DEFAULT_OUTPUT}; a --quick "
+        epilog=f"Workloads: {', '.join(WORKLOADS)}, and the {SWEEP} sweep. A full run writes "
+        f"{DEFAULT_OUTPUT}; a --quick "
         "or --only run prints its report unless --output is given, so it never replaces the "
         "full one by accident.",
     )
@@ -65,11 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse: 2 for a usage error, 0 after --help
         return int(exit_.code or 0)
     if args.list:
-        print("\n".join(WORKLOADS))
+        print("\n".join([*WORKLOADS, SWEEP]))
         return 0
     only = [name for item in args.only for name in item.split(",") if name]
+    sweep_wanted = not only or SWEEP in only
+    only = [name for name in only if name != SWEEP]
     try:
-        workloads = select(only)
+        workloads = select(only) if only or not args.only else []
     except KeyError as exc:
         return _usage(exc.args[0])
     if args.rounds is not None and args.rounds < 1:
@@ -94,10 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     load = _load_average()
     results = run(workloads, frameworks, opts)
+    sweep = None
+    if sweep_wanted:
+        sweep = run_sweep(frameworks, quick, log=lambda m: print(m, file=sys.stderr))
     env = environment(candidate=MINI, **{"numpy BLAS": _blas(), "load average at start": load})
     env.pop("tolerances", None)  # a benchmark compares no values
     command = "python -m compare bench" + "".join(f" {a}" for a in (argv or []))
-    text = render(results, header(env), opts, command)
+    text = render(results, header(env), opts, command, sweep)
     output = args.output or (None if quick or only else DEFAULT_OUTPUT)
     if output is None:
         print(text)

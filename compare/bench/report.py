@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from . import scaling
 from .memory import PROBE_ENV
 from .runner import FLOOR, MINI, TORCH, Options, Result
 from .timing import duration
@@ -13,7 +14,13 @@ MEMORY_GOAL = 1.3
 _QUICK = " **Quick run: tiny sizes, the figures say nothing about speed.**"
 
 
-def render(results: Sequence[Result], env_header: str, opts: Options, command: str) -> str:
+def render(
+    results: Sequence[Result],
+    env_header: str,
+    opts: Options,
+    command: str,
+    sweep: scaling.Sweep | None = None,
+) -> str:
     """The whole report as markdown."""
     parts = [
         "# Benchmark: mini_autograd against torch",
@@ -31,6 +38,11 @@ def render(results: Sequence[Result], env_header: str, opts: Options, command: s
             "The same computation written directly in numpy, forward and hand-written "
             "backward: the floor an engine on numpy can reach.",
             _floor_table(floors),
+        ]
+    if sweep is not None:
+        parts += [
+            "## Per-node cost as the graph grows",
+            scaling.render(sweep, [MINI, TORCH], MINI),
         ]
     if opts.memory:
         parts += ["## Peak memory", _memory_table(results)]

@@ -176,6 +176,36 @@ def adam_step(T: ModuleType, batch: int, d_in: int, hidden: int, classes: int) -
     return step
 
 
+@workload(
+    title="one SGD training step of a tiny MLP (Linear 16→8, tanh, Linear 8→2), mse, float32: "
+    "the fixed costs of a learner's loop (zero_grad, Linear, backward set-up, step)",
+    size={"batch": 4},
+    quick={"batch": 2},
+    goal=1.0,
+)
+def tiny_mlp(T: ModuleType, batch: int) -> Step:
+    rng = _rng()
+    x = T.tensor(_normal(rng, (batch, 16)))
+    target = T.tensor(_normal(rng, (batch, 2)))
+    layers = [T.nn.Linear(16, 8), T.nn.Linear(8, 2)]
+    with T.no_grad():  # the same starting weights in both frameworks
+        for layer in layers:
+            for p in layer.parameters():
+                p.copy_(T.tensor(rng.uniform(-0.3, 0.3, tuple(p.shape)).astype(np.float32)))
+    params = [p for layer in layers for p in layer.parameters()]
+    opt = T.optim.SGD(params, lr=0.05)
+    mse = T.nn.functional.mse_loss
+
+    def step() -> object:
+        opt.zero_grad()
+        loss = mse(layers[1](T.tanh(layers[0](x))), target)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
 # --- large arrays: where numpy's kernels set the pace ---------------------------------------------
 
 
