@@ -174,7 +174,7 @@ def test_engines_page_puts_engines_side_by_side(tmp_path):
     selected, _ = registry.select(["sphere,tanh"])
     selected = [c for c in selected if c.tags[0] == "book"]
     assert cells[1] == f"✅ {2 * len(selected)}"  # mini_autograd: every row, both dtypes
-    assert "✅ 1" in cells[2] and "🚧" in cells[2] and f"– {len(selected)}" in cells[2]
+    assert "✅ 1" in cells[2] and "🚧" in cells[2] and f"➖ {len(selected)}" in cells[2]
     assert "per-op time ÷ torch" in page and "not run" in page
     assert code == 1
 

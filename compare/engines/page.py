@@ -19,7 +19,17 @@ from typing import Any
 
 import numpy as np
 
-from ..results import CaseResult
+from ..report.tables import STATUS_MARK
+from ..results import (
+    ERROR,
+    EXPECTED_ERROR,
+    FAIL,
+    INAPPLICABLE,
+    MISSING,
+    PASS,
+    TIMEOUT,
+    CaseResult,
+)
 
 #: the engines a plain `python -m compare engines` compares
 DEFAULT_ENGINES = ("mini_autograd", "dezero", "tinygrad", "micrograd")
@@ -83,17 +93,11 @@ def cell(results: Sequence[CaseResult]) -> str:
     """One group in one engine: ✅ n · ❌ n · 🚧 n · – n, and the median margin of the passes."""
     c = counts(results)
     parts = []
-    for status, mark in (
-        ("pass", "✅"),
-        ("expected error", "✅"),
-        ("fail", "❌"),
-        ("error", "💥"),
-        ("timeout", "⏱"),
-        ("missing", "🚧"),
-        ("not applicable", "–"),
-    ):
+    for status in (PASS, EXPECTED_ERROR, FAIL, ERROR, TIMEOUT, MISSING, INAPPLICABLE):
         if c.get(status):
-            parts.append(f"{mark} {c[status]}")
+            # fail, error and timeout share ❌: the two rarer ones say which they are
+            word = f" {status}" if status in (EXPECTED_ERROR, ERROR, TIMEOUT) else ""
+            parts.append(f"{STATUS_MARK[status]} {c[status]}{word}")
     margins = [m for m in map(margin_of, results) if m is not None]
     text = " · ".join(parts) or "–"
     if margins:
@@ -108,16 +112,19 @@ def render(runs: Sequence[EngineRun], groups: Mapping[str, str], env: Mapping[st
         "# Engines against torch",
         "",
         "The same cases in each engine, compared with torch (values, gradients, second order). "
-        "A cell counts the rows (case × dtype) of one group: ✅ pass, ❌ fail, 💥 error, "
-        "⏱ timed out, 🚧 missing (torch names the engine lacks), – not applicable (the engine "
-        "cannot run the case by design); *margin* is the median of the worst "
+        "A cell counts the rows (case × dtype) of one group: ✅ pass, ❌ fail (or error, or "
+        "timeout, as it says), 🚧 missing (torch names the engine lacks), ➖ not applicable (the "
+        "engine cannot run the case by design); *margin* is the median of the worst "
         "|difference| / (atol + rtol·|torch|) per row (1 = at the tolerance).",
         "",
         "| group | " + " | ".join(f"`{n}`" for n in names) + " |",
         "|:--|" + "|".join(":-:" for _ in names) + "|",
     ]
     for group in sorted(set(groups.values())):
-        row = [cell([x for x in r.results if groups.get(x.case) == group]) for r in runs]
+        row = [
+            "not run" if r.error else cell([x for x in r.results if groups.get(x.case) == group])
+            for r in runs
+        ]
         lines.append(f"| {group} | " + " | ".join(row) + " |")
     totals = [cell(r.results) if not r.error else "not run" for r in runs]
     lines.append("| **all** | " + " | ".join(f"**{t}**" for t in totals) + " |")

@@ -214,8 +214,10 @@ class Linear(Node):
         gw = None
         if need[1]:
             out_features, in_features = np.shape(w)
-            g2 = Reshape.apply(gy, shape=(-1, out_features))
-            gw = Transpose.apply(g2, dim0=0, dim1=1) @ Reshape.apply(x, shape=(-1, in_features))
+            # the batch size spelled out: -1 is ambiguous when a dimension is zero
+            rows = int(np.prod(np.shape(gy)[:-1], dtype=np.int64))
+            g2 = Reshape.apply(gy, shape=(rows, out_features))
+            gw = Transpose.apply(g2, dim0=0, dim1=1) @ Reshape.apply(x, shape=(rows, in_features))
         if b is None:
             return gx, gw
         return gx, gw, (gy if need[2] else None)
