@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from .._grad_mode import no_grad
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
 from ._util import Node, cast, data, promote, tensor_arg
@@ -585,15 +584,14 @@ def index_put(
 def index_put_(
     input: Tensor, indices: tuple[Tensor, ...], values: Tensor, accumulate: bool = False
 ) -> Tensor:
-    """In place: x[indices] = values (accumulate=True: +=), for tensors outside the graph (leaves
-    under no_grad, data), like the engine's other in-place ops; returns input."""
+    """In place: x[indices] = values (accumulate=True: +=), recorded in the graph as torch's
+    in-place ops are (the version counter is bumped; on a leaf that requires grad it raises)."""
+    from .. import _inplace
+
     x = tensor_arg(input, "index_put_")
-    x._check_inplace("index_put_")
-    key = _put_key(indices, "index_put_")
-    v = tensor_arg(values, "index_put_", "values")._data.astype(x._data.dtype, copy=False)
-    with no_grad():
-        if accumulate:
-            np.add.at(x._data, key, v)
-        else:
-            x._data[key] = v
-    return x
+    return _inplace.apply(
+        x,
+        "index_put_",
+        lambda old: index_put(old, indices, values, accumulate),
+        (values,),
+    )
