@@ -16,7 +16,7 @@ LEGEND = """\
 One row per case and dtype, failures first; a case's name links to its page. **value**, **grad**
 and **2nd order** are the greatest absolute difference between {cand} and torch over the case's
 output, over the gradients of all its inputs, and over its second-order gradients: ❌ marks a
-difference out of tolerance (or `raised`: an exception in one framework only), 🚧 a torch name
+difference out of tolerance (or `raised`: an exception the case does not expect), 🚧 a torch name
 {cand} does not provide yet. **FD** (float64 rows): {cand}'s gradients agree (✓) with central
 finite differences. **closer to f64** (float32 rows): whose float32 results are closer to torch's
 float64 results on the same inputs. **time**: {cand}'s forward + backward time over torch's
