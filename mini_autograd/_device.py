@@ -68,6 +68,11 @@ def check_device(dev: Any, op: str) -> None:
     that accelerator does."""
     if dev is None:
         return
+    if isinstance(dev, int) and not isinstance(dev, bool):  # an accelerator's index
+        raise RuntimeError(
+            f"Cannot access accelerator device when none is available ({op}(): device={dev}; "
+            "mini_autograd computes on the CPU, use device='cpu')"
+        )
     d = dev if isinstance(dev, device) else device(dev)
     if d.type == "cpu":
         return
