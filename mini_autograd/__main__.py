@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help"):
         print(USAGE + "\n\n" + (__doc__ or "").strip())
         return 0 if args else 2
+    if args[0] != "-m" and not os.path.exists(args[0]):
+        print(f"python -m mini_autograd: can't open file {args[0]!r}", file=sys.stderr)
+        return 2
     install_as_torch()
     if args[0] == "-m":
         if len(args) < 2:
@@ -30,9 +33,6 @@ def main(argv: list[str] | None = None) -> int:
         runpy.run_module(args[1], run_name="__main__", alter_sys=True)
         return 0
     script = args[0]
-    if not os.path.exists(script):
-        print(f"python -m mini_autograd: can't open file {script!r}", file=sys.stderr)
-        return 2
     sys.argv = [script, *args[1:]]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     runpy.run_path(script, run_name="__main__")

@@ -123,7 +123,13 @@ def check(dev: Any, op: str) -> device:
 
 
 def check_device(dev: Any, op: str) -> None:
-    """`check` for callers that only validate (creation functions' device=, Tensor.to)."""
+    """`check` for callers that only validate (creation functions' device=, Tensor.to); an int
+    is an accelerator's index, which a CPU-only machine does not have."""
+    if isinstance(dev, int) and not isinstance(dev, bool):
+        raise RuntimeError(
+            f"Cannot access accelerator device when none is available ({op}(): device={dev}; "
+            "mini_autograd computes on the CPU, use device='cpu')"
+        )
     check(dev, op)
 
 

@@ -73,9 +73,10 @@ def register(
 ) -> Callable[[F], F]:
     """Declare a public op: where torch has it (torch.X, Tensor.X, F.X) and its operator dunders."""
 
-    def deco(fn: F) -> F:
-        op_name = name or fn.__name__.rstrip("_")
-        fn = _numpy_names(fn)
+    def deco(raw: F) -> F:
+        op_name = name or raw.__name__.rstrip("_")
+        # users get axis=/keepdims= too; the ops calling each other inside keep the raw function
+        fn = _numpy_names(raw)
         if op_name in OPS:
             raise RuntimeError(f"op {op_name!r} registered twice")
         family = fn.__module__.rsplit(".", 1)[-1]
@@ -89,8 +90,8 @@ def register(
             for n in (op_name, *aliases):
                 setattr(Tensor, n, bound)
         for d in dunders:
-            setattr(Tensor, d, fn)
-        return fn
+            setattr(Tensor, d, raw)
+        return raw
 
     return deco
 

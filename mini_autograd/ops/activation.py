@@ -48,7 +48,8 @@ class Elu(Function):
         return np.where(x > 0, x, quiet(np.expm1, x) * self.alpha)
 
     def backward(self, gy, x):
-        return Where.apply(data(x) > 0, gy, gy * (Exp.apply(x) * self.alpha))
+        # torch's elu_backward tests x <= 0, so nan takes the identity branch
+        return Where.apply(data(x) <= 0, gy * (Exp.apply(x) * self.alpha), gy)
 
 
 class Gelu(Function):
