@@ -221,7 +221,7 @@ def case_table(runs: Sequence[CaseResult]) -> str:
     for name in names:
         row = {"case": f"[{name}](cases/{name}.md)"}
         row.update({d: cell(by_key.get((name, d))) for d in dtypes})
-        row["what it computes"] = _clip(titles.get(name, ""), 100)
+        row["what it computes"] = _clip(titles.get(name, ""), 72)  # one line on GitHub
         rows.append(row)
     return table(rows)
 
