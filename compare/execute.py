@@ -144,7 +144,7 @@ def make_tensors(
 
 def _grad_of(T: ModuleType, like: Any, weights: np.ndarray) -> Any:
     """`weights` as a T tensor of `like`'s dtype (float64 weights rounded to it)."""
-    kind = np.asarray(like.detach().numpy()).dtype
+    kind = to_numpy(like).dtype
     return T.tensor(weights.astype(kind), dtype=like.dtype)
 
 

@@ -257,3 +257,14 @@ def test_concurrent_runs_into_one_folder_take_turns(tmp_path):
     pages = {(out / "cases" / f"{n}.md").read_text().split()[2] for n in NAMES}
     assert len(pages) == 1 and pages <= {"v1", "v2", "v3"}  # one run's report, whole
     assert leftovers(out) == []
+
+
+def test_a_symlinked_out_is_written_through_its_link(tmp_path):
+    target = tmp_path / "real"
+    link = tmp_path / "reports"
+    write_version(target, "v1")
+    os.symlink(target, link)
+    write_version(link, "v2")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert (link / "cases" / "alpha.md").read_text().startswith("# alpha v2")
+    assert leftovers(target) == [] and leftovers(link) == []

@@ -44,11 +44,14 @@ class Manifest:
             "files": sorted(self.files),
             "pages": self.pages,
             "order": self.order,
-            "rows": [
-                {"date": self.dates.get(row_key(r), ""), **result_to_dict(r)} for r in self.rows
-            ],
+            "rows": "ROWS",
         }
-        return json.dumps(data, indent=1, sort_keys=False, allow_nan=True) + "\n"
+        rows = [
+            json.dumps({"date": self.dates.get(row_key(r), ""), **result_to_dict(r)})
+            for r in self.rows
+        ]  # one row a line: readable in a diff, and compact
+        text = json.dumps(data, indent=1)
+        return text.replace('"ROWS"', "[\n" + ",\n".join(rows) + "\n]") + "\n"
 
     @classmethod
     def loads(cls, text: str) -> Manifest:
@@ -99,7 +102,7 @@ def result_to_dict(r: CaseResult) -> dict[str, Any]:
         "expects": r.expects,
         "verdict": r.verdict,
         "notes": list(r.notes),
-        "checks": [dataclasses.asdict(c) for c in r.checks],
+        "checks": [_check_to_dict(c) for c in r.checks],
         "accuracy": [dataclasses.asdict(a) for a in r.accuracy],
         "timing": dataclasses.asdict(r.timing) if r.timing else None,
     }
@@ -115,12 +118,31 @@ def result_from_dict(d: Mapping[str, Any]) -> CaseResult:
     return r
 
 
+def _check_to_dict(c: Check) -> dict[str, Any]:
+    d = _compact(dataclasses.asdict(c))
+    if c.diff is not None and c.message == c.diff.message():
+        d.pop("message", None)  # said again by the diff: made from it when read back
+    return d
+
+
+def _compact(d: dict[str, Any]) -> dict[str, Any]:
+    """Without the fields that hold their default (empty or None), nested dicts too."""
+    return {
+        k: _compact(v) if isinstance(v, dict) else v
+        for k, v in d.items()
+        if v not in ("", None, (), []) or k == "ok"
+    }
+
+
 def _check_from_dict(d: Mapping[str, Any]) -> Check:
     diff = d.get("diff")
     if diff is not None:
         diff = {**diff, "tol": Tol(**diff["tol"])}
-        diff["abs_index"], diff["rel_index"] = tuple(diff["abs_index"]), tuple(diff["rel_index"])
+        for key in ("abs_index", "rel_index"):
+            diff[key] = tuple(diff.get(key, ()))
         diff = Diff(**diff)
+        if "message" not in d:
+            d = {**d, "message": diff.message()}
     return Check(**{**d, "diff": diff})
 
 

@@ -56,7 +56,7 @@ def check_out(
     Refused: `out` is a file or cannot be written; it is a non-empty folder the harness did not
     write; or this run would merge rows into a report made with other settings.
     """
-    out = Path(os.path.abspath(out))
+    out = _real(out)
     if out.exists() and not out.is_dir():
         raise ReportError(f"--out {out} is a file, not a folder")
     parent = _existing_ancestor(out)
@@ -122,6 +122,11 @@ def _carried(existing: Manifest, planned: set[str], known: set[str] | None) -> l
     ]
 
 
+def _real(out: Path) -> Path:
+    """An absolute path; a symlinked folder by its target, which is what gets swapped."""
+    return Path(os.path.realpath(out)) if out.is_symlink() else Path(os.path.abspath(out))
+
+
 def _existing_ancestor(path: Path) -> Path:
     while not path.exists() and path != path.parent:
         path = path.parent
@@ -157,7 +162,7 @@ def write_reports(
     exists, in registry order (rows of cases not in it are dropped). Raises ReportError if
     `out` cannot take the report; on any failure `out` is as it was.
     """
-    out = Path(os.path.abspath(out))
+    out = _real(out)
     settings = dict(settings or {})
     order = list(order) if order is not None else _registry_order(cases)
     with _locked(out.parent if out.parent.exists() else _existing_ancestor(out)):
