@@ -20,7 +20,7 @@ import mini_autograd  # noqa: E402
 from compare import cli, registry  # noqa: E402
 from compare.execute import to_numpy  # noqa: E402
 from compare.function_case import FunctionCase  # noqa: E402
-from compare.graph import mermaid, walk  # noqa: E402
+from compare.graph import WALK_MAX_NODES, mermaid, walk  # noqa: E402
 from compare.inputs import uniform  # noqa: E402
 from compare.registry import RunContext  # noqa: E402
 from compare.results import (  # noqa: E402
@@ -312,8 +312,8 @@ def test_a_walk_of_a_ten_to_the_five_node_torch_graph_stops_and_torch_survives_t
     for _ in range(100_000):
         y = y * 1.0
     graph = walk(y, {"x": x})
-    assert len(graph.nodes) == 60 and graph.omitted == 1
-    assert '"... 1+ more nodes"' in mermaid(graph)
+    assert len(graph.nodes) == WALK_MAX_NODES and graph.omitted == 1
+    assert f'"... {WALK_MAX_NODES - 60 + 1}+ more nodes"' in mermaid(graph)  # 60 drawn
     del y, graph  # freeing the graph: a crash here kills the test process
     assert sys.modules["torch"] is torch
 
@@ -335,5 +335,5 @@ def test_a_big_graph_case_runs_and_renders():
     result = run(case, timeout=300)
     assert result.status == PASS, result.failure_message()
     for outcome in (result.detail.candidate, result.detail.reference):
-        assert len(outcome.graph.nodes) == 60 and outcome.graph.omitted == 1
+        assert len(outcome.graph.nodes) == WALK_MAX_NODES and outcome.graph.omitted == 1
     assert "more nodes" in mermaid(result.detail.candidate.graph)

@@ -140,7 +140,7 @@ def failures_section(results: Sequence[CaseResult]) -> str:
         {
             "case": f"[{r.case}](cases/{r.case}.md)",
             "dtype": r.dtype if r.fresh else f"{r.dtype} ↺",
-            "status": status_text(r.status).replace(" ", "\u00a0", 1),
+            "status": status_text(r.status),
             "margin": margin(run_margin(r)),
             "what": _what_failed(r),
         }
@@ -179,7 +179,7 @@ def _clip(text: str, n: int) -> str:
 
 
 def theme_of(case: Case | str) -> str:
-    tags = getattr(case, "tags", ())
+    tags = () if isinstance(case, str) else case.tags
     return tags[0] if tags else "other"
 
 
@@ -216,12 +216,12 @@ def case_table(runs: Sequence[CaseResult]) -> str:
     dtypes += sorted({r.dtype for r in runs} - set(dtypes))
     by_key = {(r.case, r.dtype): r for r in runs}
     names = list(dict.fromkeys(r.case for r in runs))
-    titles = {_name(c): getattr(c, "title", "") for c in _cases(names)}
+    titles = {_name(c): "" if isinstance(c, str) else c.title for c in _cases(names)}
     rows = []
     for name in names:
         row = {"case": f"[{name}](cases/{name}.md)"}
         row.update({d: cell(by_key.get((name, d))) for d in dtypes})
-        row["what it computes"] = _clip(titles.get(name, ""), 100)
+        row["what it computes"] = _clip(titles.get(name, ""), 72)  # one line on GitHub
         rows.append(row)
     return table(rows)
 

@@ -47,16 +47,20 @@ def status_rank(status: str) -> int:
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else 0
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def margin(x: float | None) -> str:
-    """A margin to tolerance (1 = at the tolerance): 2 significant digits, small ones as 3e-04."""
+    """A margin to tolerance (1 = at the tolerance): 2 significant digits, small ones as 3·10⁻⁴."""
     if x is None:
         return NOT_APPLICABLE
     if x == 0:
         return "0"
     if math.isinf(x) or math.isnan(x):
         return "∞"
-    if x < 0.01:
-        return f"{x:.0e}"
+    if x < 0.01:  # 5·10⁻³: no hyphen for a narrow table cell to break at
+        mantissa, exponent = f"{x:.0e}".split("e")
+        return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPT)}"
     if x < 100:
         return f"{x:.2g}"
     return f"{x:.0f}"
