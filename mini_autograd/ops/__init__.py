@@ -20,6 +20,7 @@ from . import (  # noqa: F401 - registration
     minmax,
     normalization,
     norms,
+    products,
     reduction,
     shape,
     unary,
