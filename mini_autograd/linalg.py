@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 from ._tensor import Tensor
 from .ops import OPS
-from .ops.linalg import linalg_cross as cross  # noqa: F401 - torch.linalg.cross
-from .ops.linalg import matmul, matrix_power, mm  # noqa: F401 - torch.linalg's too
+from .ops.linalg import matmul, mm  # noqa: F401 - torch.linalg.matmul too
+from .ops.products import linalg_cross as cross  # noqa: F401 - torch.linalg.cross
+from .ops.products import matrix_power  # noqa: F401 - torch.linalg's too
 
 
 class LinAlgError(RuntimeError):

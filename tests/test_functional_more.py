@@ -233,3 +233,29 @@ def test_gumbel_softmax_is_seeded_and_follows_torchs_formula():
     hard = F(ma).gumbel_softmax(logits, tau=0.7, hard=True)
     assert sorted(np.unique(hard.detach().numpy())) == [0.0, 1.0]
     assert np.array_equal(hard.detach().numpy().argmax(-1), y.detach().numpy().argmax(-1))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda T: F(T).glu(T.ones(3, 3)),
+        lambda T: F(T).softshrink(T.ones(3), -0.5),
+        lambda T: F(T).hardtanh(T.ones(3), 1.0, -1.0),
+        lambda T: F(T).prelu(T.ones(2, 3), T.ones(2)),
+        lambda T: F(T).pdist(T.ones(3)),
+        lambda T: T.cdist(T.ones(3, 2), T.ones(3, 4)),
+        lambda T: F(T).gaussian_nll_loss(T.ones(3, 4), T.ones(3, 4), T.ones(2)),
+        lambda T: F(T).gaussian_nll_loss(T.ones(3), T.ones(3), -T.ones(3)),
+        lambda T: F(T).kl_div(T.ones(3), T.ones(3), reduction="avg"),
+        lambda T: F(T).triplet_margin_loss(T.ones(3), T.ones(2, 3), T.ones(2, 3)),
+        lambda T: F(T).scaled_dot_product_attention(
+            T.ones(1, 2, 3), T.ones(1, 2, 3), T.ones(1, 2, 3), T.ones(2, 2), is_causal=True
+        ),
+    ],
+)
+def test_errors_as_torch(call):
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(ma)
+    assert str(ours.value).split(":")[0] == str(theirs.value).split(":")[0]

@@ -27,6 +27,7 @@ from . import (  # noqa: F401 - registration
     numeric,
     padding,
     pooling,
+    products,
     reduction,
     scan,
     scatter,

@@ -13,7 +13,7 @@ from .. import _creation, _dtype
 from .._function import Function
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
-from ._util import Node, data, quiet, tensor_arg
+from ._util import Node, data, quiet, tensor_arg, torch_dtype_name
 from .activation import LeakyRelu, softmax
 from .elementwise import Where
 from .unary import Exp, Sigmoid, Tanh
@@ -295,9 +295,14 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 @register(top=False, method=False, functional=True)
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - lambd * sign(x) where |x| > lambd, else 0."""
+    x = tensor_arg(input, "softshrink")
     if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    return Shrink(lambd, soft=True)(tensor_arg(input, "softshrink"))
+        top = np.finfo(x._data.dtype).max if x._data.dtype.kind == "f" else np.inf
+        raise RuntimeError(
+            f"lambda must be in range [0, {top:g}] for input dtype {torch_dtype_name(x)}, but "
+            f"found {lambd}"
+        )
+    return Shrink(lambd, soft=True)(x)
 
 
 @register(method=False, functional=True)

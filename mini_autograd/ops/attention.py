@@ -17,7 +17,8 @@ from ._util import tensor_arg
 from .activation import dropout, softmax
 from .elementwise import where
 from .join import cat
-from .linalg import baddbmm, bmm, linear
+from .linalg import bmm, linear
+from .products import baddbmm
 
 
 def _additive(mask: Tensor | None, dtype: np.dtype, name: str) -> Tensor | None:

@@ -9,6 +9,7 @@ times differentiable as anyone asks.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Sequence
 from typing import Any
@@ -31,7 +32,11 @@ class Einsum(Node):
 
     def forward(self, *xs):
         eq = ",".join(self.subs) + "->" + self.out
-        y = np.einsum(eq, *xs, optimize=len(xs) > 1)
+        if len(xs) > 2:  # the contraction order, planned once per equation and shapes
+            path = _path(eq, tuple(np.shape(x) for x in xs))
+            y = np.einsum(eq, *xs, optimize=path)
+        else:
+            y = np.einsum(eq, *xs, optimize=len(xs) == 2)
         return np.asarray(y, dtype=np.result_type(*xs))
 
     def backward(self, gy, *xs):
@@ -40,6 +45,13 @@ class Einsum(Node):
             for k, need in enumerate(self.needs_input_grad)
         )
         return grads if len(xs) > 1 else grads[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _path(eq: str, shapes: tuple[tuple[int, ...], ...]) -> list[Any]:
+    """numpy's greedy contraction order for an equation on operands of these shapes."""
+    dummies = [np.empty(s) for s in shapes]
+    return np.einsum_path(eq, *dummies, optimize="greedy")[0]
 
 
 def _operand_grad(k: int, gy: Any, xs: tuple, subs: tuple[str, ...], out: str) -> Any:
