@@ -173,7 +173,9 @@ def test_engines_page_puts_engines_side_by_side(tmp_path):
     cells = [c.strip() for c in book.strip("|").split("|")]
     selected, _ = registry.select(["sphere,tanh"])
     selected = [c for c in selected if c.tags[0] == "book"]
-    assert cells[1] == f"✅ {2 * len(selected)}"  # mini_autograd: every row, both dtypes
+    # mini_autograd: every row passes, both dtypes, with the median margin to tolerance
+    assert cells[1].startswith(f"✅ {2 * len(selected)} <br>margin ")
+    assert float(cells[1].rsplit(" ", 1)[1]) < 1
     assert "✅ 1" in cells[2] and "🚧" in cells[2] and f"➖ {len(selected)}" in cells[2]
     assert "per-op time ÷ torch" in page and "not run" in page
     assert code == 1
