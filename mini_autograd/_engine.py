@@ -105,7 +105,7 @@ def run_backward(
             fn = heappop(heap)[2]
             gys = pending.pop(fn)
             inputs = fn.inputs
-            if fn._freed:
+            if fn.needs_input_grad is None:  # released by an earlier backward
                 raise RuntimeError(_FREED)
             if fn._epoch != epoch[0]:  # something was written in place since fn was recorded
                 _check_versions(fn)

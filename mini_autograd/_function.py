@@ -188,21 +188,22 @@ class Function:
 
     def _release(self) -> None:
         """Free the saved values, keeping the structure (next_functions), as torch: inputs
-        become stubs of their shape and dtype that hold no memory. A node that saved values
-        is marked freed; one that saved nothing (add, sum, reshape) can run again."""
+        holding more than a few KiB become stubs of their shape and dtype without memory. A
+        node that saved values is marked freed (needs_input_grad None); one that saved nothing
+        (add, sum, reshape) can run again."""
         inputs = self.inputs
         if inputs is None:
             return
-        saved = self.save_output or bool(self.saved_tensors_of_inputs())
-        if self.__dict__.get("view_key") is None:  # a view's base stays: writes go through it
-            self.inputs = tuple([_stub(x) for x in inputs])
         self._y = None
-        if saved:
+        if self.save_output or self.saves is None or self.saved_tensors_of_inputs():
             self.__dict__.clear()
-            self._freed = True
-
-    #: set by _release on a node whose saved values are gone: backward through it again raises
-    _freed = False
+            self.needs_input_grad = None  # freed: backward through it again raises
+        elif self.__dict__.get("view_key") is not None:
+            return  # a view's base stays: in-place writes go through it
+        for x in inputs:
+            if type(x) is Tensor and x._data.nbytes > 4096:  # only big ones: stubs cost time
+                self.inputs = tuple([_stub(x) for x in inputs])
+                return
 
 
 def _stub(x: Any) -> Any:
