@@ -126,3 +126,44 @@ PROBES = [
 @pytest.mark.parametrize("probe", PROBES, ids=repr)
 def test_graph_as_torch(probe: Probe) -> None:
     check(probe)
+
+
+def _pickled(T: Any, t: Any) -> Any:
+    import pickle
+
+    return pickle.loads(pickle.dumps(t))
+
+
+def pickle_non_leaf(T: Any) -> Any:
+    x = x3(T)
+    y = x * 2
+    for _ in range(10_000):  # a long chain: pickling it must not walk the graph
+        y = y + 1
+    z = _pickled(T, y)
+    return z, z.is_leaf, z.grad_fn is None
+
+
+def deepcopy_leaf(T: Any) -> Any:
+    import copy
+
+    x = x3(T)
+    (x * 3).sum().backward()
+    w = copy.deepcopy(x)
+    return w, w.grad, w.is_leaf, copy.copy(x * 2)
+
+
+COPIES = [
+    Probe("pickle a non-leaf", pickle_non_leaf),
+    Probe("deepcopy a leaf", deepcopy_leaf),
+    Probe(
+        "deepcopy a non-leaf",
+        lambda T: __import__("copy").deepcopy(x3(T) * 2),
+        RuntimeError,
+        "Only Tensors created explicitly by the user",
+    ),
+]
+
+
+@pytest.mark.parametrize("probe", COPIES, ids=repr)
+def test_copies_as_torch(probe: Probe) -> None:
+    check(probe)
