@@ -108,7 +108,7 @@ def run_backward(
             fn = heappop(heap)[2]
             gys = pending.pop(fn)
             inputs = fn.inputs
-            if inputs is None:
+            if fn.needs_input_grad is None:  # released by an earlier backward
                 raise RuntimeError(_FREED)
             if fn._epoch != epoch[0]:  # something was written in place since fn was recorded
                 _check_versions(fn)
@@ -170,7 +170,7 @@ def _needed(roots: Sequence[Tensor], leaf_slot: dict, node_slot: dict) -> set[Fu
     stack = [(t.grad_fn, False) for t in roots if t.grad_fn is not None]
     while stack:  # iterative post-order: a function is decided after all of its inputs
         fn, expanded = stack.pop()
-        if fn in done or fn.inputs is None:
+        if fn in done:
             continue
         if not expanded:
             stack.append((fn, True))
@@ -260,6 +260,17 @@ def _run_hooks(hooks: list, g: Any) -> Any:
     for hook in hooks:
         res = hook(g if wrapped else _make(g))
         if res is not None:
+            name = getattr(hook, "__name__", type(hook).__name__)
+            if not isinstance(res, Tensor):
+                raise TypeError(
+                    f"expected Variable, but hook returned '{type(res).__name__}'"
+                    f" (hook '{name}' must return a Tensor or None)"
+                )
+            if res._data.shape != np.shape(g._data if wrapped else g):
+                raise RuntimeError(
+                    f"hook '{name}' has changed the size of value (from "
+                    f"{list(np.shape(g._data if wrapped else g))} to {list(res.shape)})"
+                )
             g = res if wrapped else res._data
     return g
 

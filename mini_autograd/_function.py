@@ -53,6 +53,9 @@ class Function:
     _watched: dict[int, weakref.ref] | None = None
     #: set on ops whose backward uses their own output (exp, tanh, ...): forward's result is kept
     save_output = False
+    #: whether a Python number among the inputs has a (None, 0) entry in next_functions, as in
+    #: torch's ops that wrap it as a tensor (add, sub, mul, div, where); others list none
+    scalar_edges = False
     #: which inputs backward reads (by position); None: every tensor input. An op whose backward
     #: needs only shapes (add, sum, reshape, slicing) declares () so that an input written in place
     #: after the op ran is no error, as in torch; the safe default makes such a write an error.
@@ -159,16 +162,23 @@ class Function:
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """Per input: (its grad_fn, output index), (AccumulateGrad, 0) for a leaf, or (None, 0)."""
+        """Per tensor input: (its grad_fn, output index), (AccumulateGrad, 0) for a leaf that
+        requires grad, or (None, 0); Python numbers have no entry, as in torch."""
         if self.inputs is None:
             return ()
         nexts = []
         for x in self.inputs:
-            fn, nr = input_edge(x, self._epoch) if isinstance(x, Tensor) else (None, 0)
+            if not isinstance(x, Tensor):
+                if self.scalar_edges:
+                    nexts.append((None, 0))
+                continue
+            if x._data.dtype.kind == "b":  # masks and conditions are no edges in torch
+                continue
+            fn, nr = input_edge(x, self._epoch)
             if fn is not None:
                 nexts.append((fn, nr))
-            elif getattr(x, "requires_grad", False):
-                nexts.append((AccumulateGrad(x), 0))
+            elif x._requires_grad:
+                nexts.append((AccumulateGrad.of(x), 0))
             else:
                 nexts.append((None, 0))
         return tuple(nexts)
@@ -177,10 +187,34 @@ class Function:
         return f"<{self.name()} object at {id(self):#x}>"
 
     def _release(self) -> None:
-        """Free what backward needed (the graph is single-use unless retain_graph=True)."""
-        self.inputs = None
+        """Free the saved values, keeping the structure (next_functions), as torch: inputs
+        holding more than a few KiB become stubs of their shape and dtype without memory. A
+        node that saved values is marked freed (needs_input_grad None); one that saved nothing
+        (add, sum, reshape) can run again."""
+        inputs = self.inputs
+        if inputs is None:
+            return
         self._y = None
-        self.__dict__.clear()
+        if self.save_output or self.saves is None or self.saved_tensors_of_inputs():
+            self.__dict__.clear()
+            self.needs_input_grad = None  # freed: backward through it again raises
+        elif self.__dict__.get("view_key") is not None:
+            return  # a view's base stays: in-place writes go through it
+        for x in inputs:
+            if type(x) is Tensor and x._data.nbytes > 4096:  # only big ones: stubs cost time
+                self.inputs = tuple([_stub(x) for x in inputs])
+                return
+
+
+def _stub(x: Any) -> Any:
+    """x's place in the graph without its memory (leaves that require grad stay themselves:
+    their AccumulateGrad refers to them, as torch's)."""
+    if not isinstance(x, Tensor) or (x.grad_fn is None and x._requires_grad):
+        return x
+    data = x._data
+    s = _make(np.broadcast_to(np.zeros((), dtype=data.dtype), np.shape(data)), x.grad_fn)
+    s._output_nr, s._requires_grad, s._rebased = x._output_nr, x._requires_grad, x._rebased
+    return s
 
 
 def input_edge(x: Tensor, when: int) -> tuple[Function | None, int]:
@@ -195,12 +229,25 @@ def input_edge(x: Tensor, when: int) -> tuple[Function | None, int]:
 
 
 class AccumulateGrad:
-    """The node that stands for a leaf in `next_functions`, as in torch."""
+    """The node that stands for a leaf in `next_functions`: one per leaf, as in torch."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("_variable", "__weakref__")
 
-    def __init__(self, variable: Any) -> None:
-        self.variable = variable
+    def __init__(self, variable: Tensor) -> None:
+        key = id(variable)
+        self._variable = weakref.ref(variable, lambda _, key=key: _ACCUMULATORS.pop(key, None))
+
+    @classmethod
+    def of(cls, leaf: Tensor) -> AccumulateGrad:
+        """The leaf's node (the same object on every access)."""
+        node = _ACCUMULATORS.get(id(leaf))
+        if node is None or node._variable() is not leaf:
+            node = _ACCUMULATORS[id(leaf)] = cls(leaf)
+        return node
+
+    @property
+    def variable(self) -> Tensor | None:
+        return self._variable()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
@@ -211,3 +258,7 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+#: id(leaf) -> its AccumulateGrad node; an entry goes when its leaf does
+_ACCUMULATORS: dict[int, AccumulateGrad] = {}

@@ -291,6 +291,23 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
+    def __reduce__(self) -> tuple:
+        """Pickle (and copy.copy) the values and requires_grad only, never the graph, as torch:
+        a pickled non-leaf comes back as a leaf."""
+        return (_rebuild, (np.array(self._data), self._requires_grad))
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment; deepcopy x.detach() (then requires_grad_()) instead"
+            )
+        new = _rebuild(np.array(self._data), self._requires_grad)
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
     # by identity, as torch (== is elementwise); object's C hash, as dicts and sets of tensors
     # (optimizer state, the engine's bookkeeping) look it up often
     __hash__ = object.__hash__
@@ -342,6 +359,13 @@ def _init(t: Tensor, data: Any, grad_fn: Any, output_nr: int, requires_grad: boo
     t._retains_grad = False
     t._hooks = None
     t._rebased = None
+
+
+def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
+    """A leaf from pickled values."""
+    t = _make(data)
+    t._requires_grad = requires_grad
+    return t
 
 
 def _make(data: Any, grad_fn: Any = None, output_nr: int = 0) -> Tensor:

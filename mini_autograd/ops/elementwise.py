@@ -32,6 +32,8 @@ from ._util import (
 class Add(Function):
     """d(a+b) = (gy, gy); broadcasting is undone by the engine."""
 
+    scalar_edges = True
+
     saves = ()  # backward needs only shapes
 
     def forward(self, a, b):
@@ -43,6 +45,8 @@ class Add(Function):
 
 class Sub(Function):
     """d(a-b) = (gy, -gy)"""
+
+    scalar_edges = True
 
     saves = ()  # backward needs only shapes
 
@@ -57,12 +61,16 @@ class Sub(Function):
 class Rsub(Sub):
     """scalar - tensor, torch's node for the reflected subtraction."""
 
+    scalar_edges = False
+
     def name(self) -> str:
         return "RsubBackward1"
 
 
 class Mul(Function):
     """d(ab) = (gy b, gy a)"""
+
+    scalar_edges = True
 
     def saved_tensors_of_inputs(self) -> list:
         """a is read only for b's gradient and b only for a's, as torch saves them."""
@@ -79,6 +87,8 @@ class Mul(Function):
 
 class Div(Function):
     """d(a/b) = (gy / b, -gy a / b^2)"""
+
+    scalar_edges = True
 
     def saved_tensors_of_inputs(self) -> list:
         """b always, a only for b's gradient, as torch saves them."""
@@ -148,7 +158,7 @@ class PowTensorScalar(Pow):
         return quiet(np.power, a, b)
 
     def backward(self, gy, a, b):
-        if b == 2:
+        if b == 2 and not isinstance(a, Tensor):  # under create_graph, torch's a.pow(1) chain
             return gy * (a * 2.0), None
         return Pow.backward(self, gy, a, b)
 
@@ -387,6 +397,8 @@ def clamp(
 
 class Where(Function):
     """where(c, a, b): gy flows to a where c, to b elsewhere."""
+
+    scalar_edges = True
 
     def forward(self, cond, a, b):
         return np.where(cond, a, b)
