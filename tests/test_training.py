@@ -133,7 +133,7 @@ def test_float64_trajectory_follows_torch(case):
     result = run_case(case, RunContext(mini_autograd, torch, "float64", timing=False))
     assert result.status == PASS, result.failure_message()
     losses = result.detail.candidate.losses
-    assert len(losses) == 150 and losses[-1] < losses[0]
+    assert len(losses) == case.steps and losses[-1] < losses[0]
 
 
 def test_example_runs_and_learns(capsys):

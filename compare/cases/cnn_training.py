@@ -89,7 +89,7 @@ training_case(
     "LeNet-style CNN, SGD with momentum 0.9, on synthetic shape images",
     shapes_data,
     Recipe(lenet, "CrossEntropyLoss", "SGD", {"lr": 0.05, "momentum": 0.9}),
-    steps=60,
+    steps=40,
     tags=("cnn",),
 )
 training_case(
@@ -97,7 +97,7 @@ training_case(
     "LeNet-style CNN, Adam, on synthetic shape images",
     shapes_data,
     Recipe(lenet, "CrossEntropyLoss", "Adam", {"lr": 0.01}),
-    steps=60,
+    steps=40,
     tags=("cnn",),
 )
 training_case(
@@ -105,6 +105,6 @@ training_case(
     "ResNet-style block net with BatchNorm (running stats used in eval), SGD with momentum",
     shapes_data,
     Recipe(resnet, "CrossEntropyLoss", "SGD", {"lr": 0.05, "momentum": 0.9}),
-    steps=60,
+    steps=40,
     tags=("cnn",),
 )

@@ -12,49 +12,49 @@ case = tagged("conv")
 TIES = [[[[1.0, 1.0, 2.0, 2.0], [1.0, 0.5, 2.0, 2.0], [0.0, 3.0, 3.0, 0.0], [3.0, 0.0, 0.0, 3.0]]]]
 
 
-@case(inputs={"x": uniform(2, 3, 6, 5), "w": uniform(4, 3, 3, 3), "b": uniform(4)})
+@case(inputs={"x": uniform(2, 2, 5, 4), "w": uniform(3, 2, 3, 3), "b": uniform(3)})
 def conv2d(T, x, w, b):
     """F.conv2d with bias, stride 1, no padding"""
     return T.nn.functional.conv2d(x, w, b)
 
 
-@case(inputs={"x": uniform(1, 2, 7, 7), "w": uniform(3, 2, 2, 2)})
+@case(inputs={"x": uniform(1, 1, 7, 7), "w": uniform(2, 1, 2, 2)})
 def conv2d_stride_gt_kernel(T, x, w):
     """F.conv2d with stride 3 > kernel 2: some pixels never reach the output"""
     return T.nn.functional.conv2d(x, w, stride=3)
 
 
-@case(inputs={"x": uniform(1, 2, 6, 5), "w": uniform(3, 2, 3, 3)})
+@case(inputs={"x": uniform(1, 1, 6, 5), "w": uniform(2, 1, 3, 3)})
 def conv2d_dilation_padding(T, x, w):
     """F.conv2d with dilation 2, padding 2 and stride (2, 1)"""
     return T.nn.functional.conv2d(x, w, stride=(2, 1), padding=2, dilation=2)
 
 
-@case(inputs={"x": uniform(2, 4, 5, 5), "w": uniform(4, 1, 3, 3), "b": uniform(4)})
+@case(inputs={"x": uniform(1, 3, 4, 4), "w": uniform(3, 1, 3, 3), "b": uniform(3)})
 def conv2d_depthwise(T, x, w, b):
     """depthwise F.conv2d: groups = channels = 4, padding 1"""
-    return T.nn.functional.conv2d(x, w, b, padding=1, groups=4)
+    return T.nn.functional.conv2d(x, w, b, padding=1, groups=3)
 
 
-@case(inputs={"x": uniform(1, 2, 5, 6), "w": uniform(3, 2, 2, 3)})
+@case(inputs={"x": uniform(1, 2, 4, 5), "w": uniform(2, 2, 2, 3)})
 def conv2d_same_even_kernel(T, x, w):
     """F.conv2d with padding='same' and an even kernel (the extra pad goes after)"""
     return T.nn.functional.conv2d(x, w, padding="same")
 
 
-@case(inputs={"x": uniform(2, 3, 9), "w": uniform(4, 3, 3), "b": uniform(4)})
+@case(inputs={"x": uniform(2, 2, 7), "w": uniform(3, 2, 3), "b": uniform(3)})
 def conv1d(T, x, w, b):
     """F.conv1d with stride 2 and padding 1"""
     return T.nn.functional.conv1d(x, w, b, stride=2, padding=1)
 
 
-@case(inputs={"x": uniform(1, 2, 4, 3, 4), "w": uniform(2, 2, 2, 2, 3)})
+@case(inputs={"x": uniform(1, 1, 3, 3, 4), "w": uniform(2, 1, 2, 2, 3)})
 def conv3d(T, x, w):
     """F.conv3d with padding 1"""
     return T.nn.functional.conv3d(x, w, padding=1)
 
 
-@case(inputs={"x": uniform(2, 3, 3, 4), "w": uniform(3, 2, 3, 3), "b": uniform(2)})
+@case(inputs={"x": uniform(1, 2, 3, 3), "w": uniform(2, 2, 3, 3), "b": uniform(2)})
 def conv_transpose2d_output_padding(T, x, w, b):
     """F.conv_transpose2d with stride 2, padding 1 and output_padding 1"""
     return T.nn.functional.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1)
@@ -62,7 +62,7 @@ def conv_transpose2d_output_padding(T, x, w, b):
 
 @case(inputs={"x": uniform(1, 4, 3, 3), "w": uniform(4, 1, 2, 2)})
 def conv_transpose2d_groups_dilation(T, x, w):
-    """F.conv_transpose2d with groups 2, dilation 2 and stride 3"""
+    """depthwise F.conv_transpose2d (groups 4) with dilation 2 and stride 3"""
     return T.nn.functional.conv_transpose2d(x, w, stride=3, dilation=2, groups=4)
 
 
@@ -72,7 +72,7 @@ def conv_transpose1d(T, x, w):
     return T.nn.functional.conv_transpose1d(x, w, stride=2)
 
 
-@case(inputs={"x": uniform(2, 3, 6, 6), "w": uniform(4, 3, 3, 3)})
+@case(inputs={"x": uniform(1, 2, 6, 6), "w": uniform(3, 2, 3, 3)})
 def conv_relu_pool(T, x, w):
     """max_pool2d(relu(conv2d(x, w, padding=1)), 2): DeZero's conv block"""
     F = T.nn.functional
@@ -214,7 +214,7 @@ def affine_grid_sample(T, x, theta):
     return F.grid_sample(x, grid, align_corners=False)
 
 
-@case(inputs={"x": uniform(2, 1, 6, 6), "w1": uniform(3, 1, 3, 3), "w2": uniform(2, 3, 3, 3)})
+@case(inputs={"x": uniform(2, 1, 5, 5), "w1": uniform(2, 1, 3, 3), "w2": uniform(1, 2, 3, 3)})
 def gradient_penalty(T, x, w1, w2):
     """WGAN-GP's penalty: (|d critic / d x| - 1)^2 through two convs, tanh and avg-pool"""
     F = T.nn.functional

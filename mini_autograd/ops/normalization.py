@@ -188,9 +188,9 @@ def batch_norm(
     """Normalise each channel of (N, C, *) with the batch's statistics (training, updating the
     running ones) or the running statistics (eval), then w * . + b."""
     x = tensor_arg(input, "batch_norm")
-    if x._data.ndim < 2:
-        raise ValueError(f"batch_norm: expected 2D or more input (got {x._data.ndim}D input)")
-    c = x._data.shape[1]
+    if x._data.ndim == 0:
+        raise ValueError("batch_norm: expected 1D or more input (got 0D input)")
+    c = x._data.shape[1] if x._data.ndim > 1 else 0  # torch counts no channels in a 1-D input
     for name, t in (
         ("running_mean", running_mean),
         ("running_var", running_var),
@@ -202,6 +202,10 @@ def batch_norm(
                 f"{name} should contain {c} elements not {t.numel()} (batch_norm of input "
                 f"{list(x.shape)})"
             )
+    if x._data.ndim == 1:
+        if x._data.size:
+            raise RuntimeError(f"batch_norm: a 1-D input of size {x._data.size} has no channel dim")
+        return x * 1.0
     if training:
         n = x._data.size // c if c else 0
         if n <= 1:
@@ -255,7 +259,8 @@ def group_norm(
                 f"input, but got {name} of shape {list(t.shape)} and input of shape "
                 f"{list(x.shape)}"
             )
-    grouped = Reshape.apply(x, shape=(n, num_groups, -1))
+    per_group = math.prod(x._data.shape[1:]) // num_groups
+    grouped = Reshape.apply(x, shape=(n, num_groups, per_group))
     y = Reshape.apply(LayerNorm((2,), eps)(grouped), shape=x._data.shape)
     return _affine(y, weight, bias)
 

@@ -144,9 +144,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             )
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
-        if lo < 0 or hi < 0:
-            if mode != "circular":
-                raise RuntimeError(f"{mode} padding: negative padding is not supported")
+        if mode == "circular" and (lo < 0 or hi < 0):  # crop first, then wrap what is left
             y = Pad(tuple((min(lo, 0), min(hi, 0)) if a == axis else (0, 0) for a in range(ndim)))(
                 y
             )

@@ -44,7 +44,8 @@ class Unfold(Node):
 
     def forward(self, x):
         cols = im2col(x, self.geom)
-        return cols.reshape(x.shape[0], -1, math.prod(self.geom.y_size))
+        ck = x.shape[1] * math.prod(self.geom.k_size)
+        return cols.reshape(x.shape[0], ck, math.prod(self.geom.y_size))
 
     def backward(self, gy, x):
         return Fold.apply(gy, geom=self.geom, channels=np.shape(x)[1])
