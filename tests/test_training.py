@@ -21,7 +21,7 @@ from compare.registry import RunContext
 from compare.report.write import write_reports
 from compare.results import MISSING, PASS
 from compare.run import run_case
-from compare.training import get_sin, get_spiral, spiral
+from compare.training import get_sin, get_spiral, spiral, train
 from compare.training.svg import Panel, Series, figure
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "train_spiral.py"
@@ -100,7 +100,10 @@ def test_cases_are_registered_for_each_optimizer():
     optimizers = {c.recipe.optimizer for c in TRAINING}
     assert optimizers == {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad"}
     assert {c.recipe.scheduler for c in TRAINING} >= {"StepLR", "CosineAnnealingLR"}
-    assert all(c.steps == 150 and "training" in c.tags for c in TRAINING)
+    assert all("training" in c.tags for c in TRAINING)
+    # the optimizer cases run 150 steps; the boilerplate ones (DataLoader, BPTT, checkpoints)
+    # run their own loops, shorter
+    assert all(c.steps == 150 for c in TRAINING if c.trainer is train)
 
 
 def test_harness_against_itself_and_page(tmp_path):

@@ -431,3 +431,86 @@ def batch_norm(T: ModuleType, batch: int, channels: int, side: int) -> Step:
         return x.grad
 
     return step
+
+
+def _recurrent(T: ModuleType, kind: str, seq: int, batch: int, d_in: int, hidden: int) -> Step:
+    rng = _rng()
+    layer = getattr(T.nn, kind)(d_in, hidden)
+    layer.load_state_dict(
+        {k: T.tensor(_normal(rng, tuple(v.shape), 0.1)) for k, v in layer.state_dict().items()}
+    )
+    x = T.tensor(_normal(rng, (seq, batch, d_in)))
+
+    def step() -> object:
+        layer.zero_grad()
+        out, _ = layer(x)
+        out.sum().backward()
+        return layer.weight_hh_l0.grad
+
+    return step
+
+
+@workload(
+    title="nn.LSTM(32, 64) over seq 35 × batch 20, fwd+bwd, float32",
+    size={"seq": 35, "batch": 20, "d_in": 32, "hidden": 64},
+    quick={"seq": 3, "batch": 2, "d_in": 4, "hidden": 8},
+    goal=2.0,
+)
+def lstm_step(T: ModuleType, seq: int, batch: int, d_in: int, hidden: int) -> Step:
+    return _recurrent(T, "LSTM", seq, batch, d_in, hidden)
+
+
+@workload(
+    title="nn.GRU(32, 64) over seq 35 × batch 20, fwd+bwd, float32",
+    size={"seq": 35, "batch": 20, "d_in": 32, "hidden": 64},
+    quick={"seq": 3, "batch": 2, "d_in": 4, "hidden": 8},
+    goal=2.0,
+)
+def gru_step(T: ModuleType, seq: int, batch: int, d_in: int, hidden: int) -> Step:
+    return _recurrent(T, "GRU", seq, batch, d_in, hidden)
+
+
+@workload(
+    title="one epoch of DataLoader(TensorDataset(x, y), 64, shuffle=True), 60,000 × 784 float32",
+    size={"n": 60_000, "features": 784, "batch": 64},
+    quick={"n": 1000, "features": 8, "batch": 64},
+    goal=0.5,
+    heavy=True,
+)
+def dataloader_epoch(T: ModuleType, n: int, features: int, batch: int) -> Step:
+    rng = _rng()
+    x = T.tensor(_normal(rng, (n, features)))
+    y = T.tensor(rng.integers(0, 10, n))
+    loader = T.utils.data.DataLoader(
+        T.utils.data.TensorDataset(x, y), batch_size=batch, shuffle=True
+    )
+
+    def step() -> object:
+        return sum(len(yb) for _, yb in loader)
+
+    return step
+
+
+@workload(
+    title="save + load of a 10 M-parameter state_dict (torch's zip format)",
+    size={"params": 10_000_000},
+    quick={"params": 10_000},
+    goal=1.5,
+    heavy=True,
+)
+def checkpoint_roundtrip(T: ModuleType, params: int) -> Step:
+    import os
+    import tempfile
+
+    rng = _rng()
+    rows = 1000
+    state = {
+        f"layer{i}.weight": T.tensor(_normal(rng, (rows, params // (10 * rows)))) for i in range(10)
+    }
+    path = os.path.join(tempfile.mkdtemp(), "checkpoint.pt")
+
+    def step() -> object:
+        T.save(state, path)
+        return T.load(path, weights_only=True)
+
+    return step

@@ -50,6 +50,7 @@ class TrainingCase(Case):
     tags: tuple[str, ...] = ()
     tol: Mapping[str, Tol] = field(default_factory=lambda: dict(TRAINING_TOL))
     kind: str = "training"
+    trainer: Callable[..., Trajectory] = train  # (T, recipe, init, data, dtype) -> Trajectory
 
     def initial_weights(self, torch: ModuleType, seed: int) -> dict[str, np.ndarray]:
         """torch's default initialisation of the model under a fixed seed, in float64."""
@@ -68,14 +69,14 @@ class TrainingCase(Case):
         start = self.initial_weights(ctx.reference, ctx.seed)
         init = {k: v.astype(dtype) for k, v in start.items()}
         result = CaseResult(self.name, self.kind, dtype, ctx.candidate_name)
-        ref = train(ctx.reference, self.recipe, init, data, dtype)
+        ref = self.trainer(ctx.reference, self.recipe, init, data, dtype)
         truth = None
         if dtype != "float64":  # the same rounded start and data, trained in float64
-            truth = train(
+            truth = self.trainer(
                 ctx.reference, self.recipe, _upcast(init), data.cast("float64"), "float64"
             )
         try:
-            cand = train(ctx.candidate, self.recipe, init, data, dtype)
+            cand = self.trainer(ctx.candidate, self.recipe, init, data, dtype)
         except Exception as exc:  # noqa: BLE001 - a failing candidate is a result
             raised = Raised.of(exc, ctx.candidate_name)
             result.checks.append(
@@ -168,10 +169,17 @@ def training_case(
     *,
     steps: int = 150,
     tags: Sequence[str] = (),
+    trainer: Callable[..., Trajectory] = train,
 ) -> TrainingCase:
-    """Declare and register one training case."""
+    """Declare and register one training case (trainer: the loop, `loop.train` by default)."""
     case = TrainingCase(
-        name=name, title=title, data=data, recipe=recipe, steps=steps, tags=("training", *tags)
+        name=name,
+        title=title,
+        data=data,
+        recipe=recipe,
+        steps=steps,
+        tags=("training", *tags),
+        trainer=trainer,
     )
     register(case)
     return case

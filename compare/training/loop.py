@@ -37,10 +37,10 @@ class Trajectory:
     seconds: float  # wall time of the training steps
 
 
-def train(
-    T: ModuleType, recipe: Recipe, init: Mapping[str, np.ndarray], data: Data, dtype: str
-) -> Trajectory:
-    """Train recipe.model from the weights `init` on data.batches, one optimizer step each."""
+def setup(
+    T: ModuleType, recipe: Recipe, init: Mapping[str, np.ndarray], dtype: str
+) -> tuple[Any, Any, Any, Any]:
+    """The recipe's model (with the weights `init`), loss, optimizer and scheduler (or None)."""
     model = recipe.model(T).to(getattr(T, dtype))
     model.load_state_dict({name: T.tensor(value) for name, value in init.items()})
     loss_fn = getattr(T.nn, recipe.loss)()
@@ -50,6 +50,14 @@ def train(
         scheduler = getattr(T.optim.lr_scheduler, recipe.scheduler)(
             optimizer, **recipe.scheduler_options
         )
+    return model, loss_fn, optimizer, scheduler
+
+
+def train(
+    T: ModuleType, recipe: Recipe, init: Mapping[str, np.ndarray], data: Data, dtype: str
+) -> Trajectory:
+    """Train recipe.model from the weights `init` on data.batches, one optimizer step each."""
+    model, loss_fn, optimizer, scheduler = setup(T, recipe, init, dtype)
 
     losses, lrs, first_grads = [], [], {}
     start = time.perf_counter()
