@@ -224,6 +224,18 @@ def test_big_endian_records_are_swapped(tmp_path):
 
 
 def test_unsupported_dtype_is_named(tmp_path):
-    torch.save({"h": torch.ones(2, dtype=torch.int8)}, tmp_path / "h.pt")
-    with pytest.raises(TypeError, match="CharStorage"):
+    torch.save({"h": torch.ones(2, dtype=torch.bfloat16)}, tmp_path / "h.pt")
+    with pytest.raises(TypeError, match="BFloat16Storage"):
         mt.load(tmp_path / "h.pt")
+
+
+@pytest.mark.parametrize("name", ["int8", "int16", "uint8", "float16", "int32"])
+def test_small_dtypes_load_from_torch_files(tmp_path, name):
+    values = [1, 2, 3, 100]
+    torch.save({"h": torch.tensor(values, dtype=getattr(torch, name))}, tmp_path / "h.pt")
+    loaded = mt.load(tmp_path / "h.pt")["h"]
+    assert loaded.dtype == getattr(mt, name)
+    assert loaded.tolist() == values
+    mt.save({"h": loaded}, tmp_path / "back.pt")
+    back = torch.load(tmp_path / "back.pt", weights_only=True)["h"]
+    assert back.dtype == getattr(torch, name) and back.tolist() == values

@@ -103,7 +103,7 @@ def test_cases_are_registered_for_each_optimizer():
     assert all("training" in c.tags for c in TRAINING)
     # the optimizer cases run 150 steps; the boilerplate ones (DataLoader, BPTT, checkpoints)
     # run their own loops, shorter
-    assert all(c.steps == 150 for c in TRAINING if c.trainer is train)
+    assert all(c.steps in (40, 150) for c in TRAINING if c.trainer is train)  # CNNs: 40
 
 
 def test_harness_against_itself_and_page(tmp_path):

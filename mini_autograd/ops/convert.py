@@ -58,8 +58,12 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
+        elif isinstance(a, str) and a.split(":")[0] not in _DEVICE_TYPES:
+            raise RuntimeError(
+                f"Invalid device string: '{a}' (for a dtype pass e.g. mini_autograd.float64)"
+            )
         elif isinstance(a, str | _device.device | int) and not isinstance(a, bool):
-            _device.check(a, "Tensor.to")  # device("float64") raises torch's RuntimeError
+            _device.check(a, "Tensor.to")
         elif not isinstance(a, bool):
             raise TypeError(
                 f"to() received an invalid combination of arguments - got ({type(a).__name__}); "
@@ -106,3 +110,7 @@ def to_bool(input: Tensor, memory_format: Any = None) -> Tensor:
 def type_as(input: Tensor, other: Tensor) -> Tensor:
     """As other's dtype."""
     return to(input, other.dtype)
+
+
+#: device types torch's device strings start with (`.to('float64')` is not one of them)
+_DEVICE_TYPES = ("cpu", "cuda", "mps", "meta", "xpu", "hip", "xla", "lazy", "ipu", "hpu", "mtia")

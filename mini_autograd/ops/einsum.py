@@ -235,6 +235,11 @@ def tensordot(
     da = [d % max(a.dim(), 1) for d in da]
     db = [d % max(b.dim(), 1) for d in db]
     for i, j in zip(da, db, strict=True):
+        # torch broadcasts a contracted size-1 dimension: the other side is summed over it
+        if a.shape[i] == 1 and b.shape[j] != 1:
+            b = b.sum(j, keepdim=True)
+        elif b.shape[j] == 1 and a.shape[i] != 1:
+            a = a.sum(i, keepdim=True)
         if a.shape[i] != b.shape[j]:
             raise RuntimeError(
                 f"contracted dimensions need to match, but first has size {a.shape[i]} in dim "
