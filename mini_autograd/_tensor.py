@@ -273,10 +273,19 @@ class Tensor:
         return object.__format__(self, spec)
 
     def __float__(self) -> float:
+        self._check_one("float")
         return float(self.item())
 
     def __int__(self) -> int:
+        self._check_one("int")
         return int(self.item())
+
+    def _check_one(self, to: str) -> None:
+        if self._data.size != 1:
+            raise ValueError(
+                f"only one element tensors can be converted to Python scalars ({to}() of a "
+                f"tensor of shape {list(self.shape)})"
+            )
 
     def __bool__(self) -> bool:
         if self._data.size != 1:

@@ -82,6 +82,8 @@ PROBES = [
     Probe(
         "to('float64')", lambda T: T.ones(2).to("float64"), RuntimeError, "Invalid device string"
     ),
+    Probe("float of 2 elements", lambda T: float(T.ones(2)), ValueError, "only one element"),
+    Probe("int of 2 elements", lambda T: int(T.ones(2)), ValueError, "only one element"),
     Probe("to(np.float64)", lambda T: T.ones(2).to(np.float64), TypeError, "to\\(\\) received"),
 ]
 
