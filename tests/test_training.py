@@ -99,7 +99,8 @@ def test_cases_are_registered_for_each_optimizer():
     optimizers = {c.recipe.optimizer for c in TRAINING}
     assert optimizers == {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad"}
     assert {c.recipe.scheduler for c in TRAINING} >= {"StepLR", "CosineAnnealingLR"}
-    assert all(c.steps == 150 and "training" in c.tags for c in TRAINING)
+    assert all("training" in c.tags for c in TRAINING)
+    assert all(c.steps == 150 for c in TRAINING if "cnn" not in c.tags)  # CNN runs: 40 steps
 
 
 def test_harness_against_itself_and_page(tmp_path):
