@@ -18,7 +18,7 @@ from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, im2col, out_size
 from .elementwise import Mul
 from .linalg import matmul
-from .padding import TakeAxis, TakeAxisT
+from .padding import Anchor, TakeAxis, TakeAxisT
 from .pooling import Gather
 from .shape import Permute, Reshape
 
@@ -440,7 +440,7 @@ def grid_sample(
     if mode == "nearest":
         xx, yy = np.rint(ix._data).astype(np.int64), np.rint(iy._data).astype(np.int64)
         v, valid = corner(yy, xx)
-        return Mul()(v, valid)
+        return Anchor("GridSampler2DBackward0")(Mul()(v, valid), g)  # d/dgrid = 0, as torch
     x0, y0 = np.floor(ix._data).astype(np.int64), np.floor(iy._data).astype(np.int64)
     fx = (ix - x0.astype(ix._data.dtype)).unsqueeze(1)
     fy = (iy - y0.astype(iy._data.dtype)).unsqueeze(1)
