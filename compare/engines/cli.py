@@ -80,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         adapter = getattr(engine, "adapter", None)
         run.version, run.quirks = version_of(engine), getattr(adapter, "quirks", ())
+        try:  # before the cases: their results grow the heap, which slows every engine's ops
+            run.overhead = per_op_seconds(overhead_step(engine)) / reference
+        except Exception as exc:  # noqa: BLE001 - an engine that cannot run the chain
+            _err(f"{name}: the overhead workload failed: {type(exc).__name__}: {exc}")
         start = time.perf_counter()
         run.results = run_cases(
             cases,
@@ -92,10 +96,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=None if args.quiet else lambda line, n=name: _err(f"{n}: {line}"),
         )
         run.seconds = time.perf_counter() - start
-        try:
-            run.overhead = per_op_seconds(overhead_step(engine)) / reference
-        except Exception as exc:  # noqa: BLE001 - an engine that cannot run the chain
-            _err(f"{name}: the overhead workload failed: {type(exc).__name__}: {exc}")
         runs.append(run)
     groups = {c.name: (c.tags[0] if c.tags else "other") for c in cases}
     path = write(args.out, render(runs, groups, environment(args.seed)))

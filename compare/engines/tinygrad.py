@@ -41,6 +41,9 @@ class TinygradAdapter(Adapter):
 
     def __init__(self) -> None:
         os.environ.setdefault("DEV", "PYTHON")
+        # tinygrad's kernel cache is an SQLite connection bound to the thread that opened it,
+        # and the harness runs each case in a worker thread of its own
+        os.environ.setdefault("CACHELEVEL", "0")
         import tinygrad
 
         self.tg = tinygrad
