@@ -228,23 +228,11 @@ def known_engine_bug(m: Mismatch) -> str | None:
 
 
 def known_bug_of(p: Program, signature: str) -> str | None:
-    """The bugs issue 10 lists (and one this fuzzer found), recognised by program and signature."""
+    """The engine bugs still open (issue 10), recognised by program and signature."""
     if signature == "2nd order: constant in one framework":
         return "constant higher-order gradients"
-    if any(n.op == "getitem" and _apart(n.params["key"]) for n in p.nodes):
-        return "advanced-index placement beside an int"
-    zero_norm = any(n.op == "layer_norm" and 0 in n.params["shape"] for n in p.nodes)
-    if zero_norm and signature == "forward: only mini_autograd raised RuntimeError":
-        return "layer_norm over a zero-size normalized_shape"
-    # found by this fuzzer, not in issue 10 (reported with the branch):
-    # F.linear(x, w) with zero-size x and w (e.g. (4, 0)) raises ValueError in backward
-    empty = any(0 in i.shape for i in p.inputs)
-    if (
-        p.ops == ["linear"]
-        and empty
-        and signature == "backward: only mini_autograd raised ValueError"
-    ):
-        return "linear's backward on zero-size inputs"
+    # fixed since, and so no longer excused: an int index beside a non-adjacent advanced index,
+    # layer_norm over a zero-size normalized_shape, F.linear's backward on zero-size inputs
     return None
 
 
