@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .._function import Function
-from .._tensor import Tensor
+from .._tensor import Tensor, _make
 from ._registry import register
 from ._util import Node, data, float_arg, quiet, tensor_arg
 from .elementwise import Div, Log, Where
@@ -191,7 +191,27 @@ class Relu(Function):
         return np.maximum(x, 0)
 
     def backward(self, gy, x):
+        if isinstance(gy, Tensor):  # under create_graph: a node that also reaches x, as torch's
+            return ReluBackward()(gy, x)
         return Where.apply(data(x) <= 0, 0.0, gy)  # torch's threshold_backward: nan passes
+
+
+class ReluBackward(Function):
+    """gx = gy where x > 0 (threshold_backward): d/dgy is the same mask, d/dx is 0 — recorded with
+    x as an input, so a first-order gradient of relu requires grad under create_graph, as torch's"""
+
+    def forward(self, gy, x):
+        return np.where(x <= 0, 0.0, gy).astype(np.result_type(gy), copy=False)
+
+    def backward(self, ggx, gy, x):
+        return Where.apply(data(x) <= 0, 0.0, ggx), zero_gradient(x)
+
+
+def zero_gradient(like):
+    """A gradient of zeros that records nothing (torch's zeros_like in a zero derivative)."""
+    if isinstance(like, Tensor):
+        return _make(np.zeros_like(like._data))
+    return np.zeros_like(like)
 
 
 class Abs(Function):
@@ -214,7 +234,7 @@ class Sign(Function):
         return s
 
     def backward(self, gy, x):
-        return gy * 0.0
+        return zero_gradient(gy)
 
 
 class Floor(Function):
@@ -224,7 +244,7 @@ class Floor(Function):
         return np.floor(x)
 
     def backward(self, gy, x):
-        return gy * 0.0
+        return zero_gradient(gy)
 
 
 class Ceil(Floor):
@@ -245,7 +265,7 @@ class Round(Node):
         return np.round(x, self.decimals)
 
     def backward(self, gy, x):
-        return gy * 0.0
+        return zero_gradient(gy)
 
 
 def _floating(fn_cls: type[Function], name: str, doc: str, **reg: object):
