@@ -184,3 +184,13 @@ def test_engines_page_puts_engines_side_by_side(tmp_path):
 def test_readme_shows_the_example_adapter_as_it_is():
     readme = (ROOT / "README.md").read_text()
     assert STEP09.read_text() in readme
+
+
+def test_a_page_with_a_not_applicable_row_renders(tmp_path, micrograd):
+    out = tmp_path / "mg"
+    code = compare_main(["--engine", "micrograd", "--cases", "sphere", "--out", str(out), "-q"])
+    page = (out / "cases" / "sphere.md").read_text()
+    assert "## float32 · ➖ not applicable" in page
+    assert "Not run: micrograd computes in float64 only, not float32." in page
+    assert "## float64 · ✅ pass" in page
+    assert code == 0  # pass and not applicable both count as agreement

@@ -80,7 +80,8 @@ def graph_section(results: Sequence[CaseResult]) -> str:
 
 
 def inputs_table(case: FunctionCase, results: Sequence[CaseResult]) -> str:
-    arrays = case.arrays(0) if not results else _detail(results[-1]).arrays
+    ran = [r for r in results if r.detail is not None]
+    arrays = _detail(ran[-1]).arrays if ran else case.arrays(0)
     rows = []
     for name, arg in case.inputs.items():
         values = arrays[name]
@@ -135,6 +136,9 @@ def _values(a: np.ndarray) -> str:
 
 
 def run_section(case: FunctionCase, result: CaseResult) -> str:
+    if result.detail is None:  # decided without running (not applicable, timed out): say why
+        notes = "; ".join(result.notes) or "no run"
+        return f"Not run: {notes}."
     detail = _detail(result)
     parts = [_tolerance_line(case, result.dtype)]
     if result.failures:
