@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import torch
 
 from .. import tolerances
 from ..checks import FDComparison, finite_difference_checks
-from ..execute import BACKWARD, FORWARD, SECOND, Outcome
+from ..execute import BACKWARD, FORWARD, SECOND, Outcome, make_tensors
 from ..finite_diff import finite_differences
 from ..function_case import FunctionCase, FunctionDetail
 from ..inputs import Draws, rng_for
@@ -31,6 +32,14 @@ ZERO_TENSOR = "Cannot convert a ZeroTensor to numpy"
 _ZERO_TENSOR_NOTE = (
     "torch returned its gradient as a ZeroTensor, which torch's own `.numpy()` refuses; the "
     "engine's zeros are the right values"
+)
+
+#: torch's engine refusing a gradient its own backward formula returned (zero-size shapes of
+#: pixel_shuffle, for one): an internal inconsistency of torch, not a semantic it defines
+INVALID = "returned an invalid gradient"
+_INVALID_NOTE = (
+    "torch's own backward returned a gradient its engine refuses (an internal error of torch); "
+    "the engine's gradient has the input's shape"
 )
 
 
@@ -121,6 +130,10 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
             continue
         if ZERO_TENSOR in check.message and check.message.startswith(f"{ref.framework} raised"):
             j.verdicts.append(Verdict(check.quantity, TORCH, _ZERO_TENSOR_NOTE))
+        elif check.message.startswith(f"{ref.framework} raised") and INVALID in check.message:
+            j.verdicts.append(Verdict(check.quantity, TORCH, _INVALID_NOTE))
+        elif _torch_lacks_second_order(check, ref.framework):
+            j.verdicts.append(_judge_second_order_torch_lacks(j, case, ref, cand, fd_tol))
         elif check not in numeric:
             j.verdicts.append(Verdict(check.quantity, CANDIDATE, _semantic(check)))
     if not numeric:
@@ -143,8 +156,9 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
     arrays = detail.arrays
     draws = Draws(0, case.name)
     if any(c.category == "grad" for c in numeric):
+        fn = frozen_detach(case, arrays)
         fd = finite_differences(
-            case.fn, torch, arrays, case.inputs, draws.upstream(ref.value.shape),
+            fn, torch, arrays, case.inputs, draws.upstream(ref.value.shape),
             rng_for(0, case.name, "finite differences"), FD_ELEMENTS, tolerances.FD_STEP,
         )  # fmt: skip
         _, fd_rows = finite_difference_checks(ref, cand, fd, fd_tol)
@@ -179,6 +193,72 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
             j.verdicts.append(Verdict(check.quantity, CANDIDATE, why))
             continue
         j.verdicts.append(Verdict(check.quantity, *_against(row, j.result.candidate)))
+
+
+def _torch_lacks_second_order(check: Check, reference: str) -> bool:
+    """torch raised on the second order because it implements no double backward for the op."""
+    text = check.message
+    return (
+        check.quantity == SECOND
+        and text.startswith(f"{reference} raised")
+        and "is not implemented" in text
+    )
+
+
+def _judge_second_order_torch_lacks(
+    j: Judgement, case: FunctionCase, ref: Outcome, cand: Outcome, tol: tolerances.Tol
+) -> Verdict:
+    """The engine's second order against finite differences of torch's (working) gradient."""
+    rows = _hvp_rows(case, j.result.detail.arrays, ref, cand, Draws(0, case.name), tol)
+    j.references.extend(rows)
+    name = j.result.candidate
+    if rows and all(r.candidate.ok for r in rows):
+        worst = max(r.candidate.max_abs for r in rows)
+        return Verdict(
+            SECOND,
+            TORCH,
+            f"torch implements no second derivative here; {name}'s agrees with finite "
+            f"differences of torch's gradient (max abs error {worst:.3g})",
+        )
+    return Verdict(
+        SECOND, CANDIDATE, f"torch implements no second derivative here, and {name}'s does not "
+        "agree with finite differences of torch's gradient",
+    )  # fmt: skip
+
+
+def frozen_detach(case: FunctionCase, arrays: dict[str, np.ndarray]):
+    """case.fn in which every `.detach()` returns its value at the unperturbed inputs.
+
+    Finite differences move every use of an input, but a detached use is a constant to
+    autograd (a loss's target `x.detach()`): holding it at its unperturbed value makes the
+    differences measure what autograd does. The program's calls run in the same order each time.
+    """
+    real = torch.Tensor.detach
+    recorded: list[torch.Tensor] = []
+
+    def record(self: torch.Tensor) -> torch.Tensor:
+        d = real(self)
+        recorded.append(d.clone())
+        return d
+
+    torch.Tensor.detach = record  # type: ignore[method-assign]
+    try:
+        with torch.no_grad():
+            case.fn(torch, *make_tensors(torch, arrays, case.inputs, "float64").values())
+    finally:
+        torch.Tensor.detach = real  # type: ignore[method-assign]
+    if not recorded:
+        return case.fn
+
+    def fn(T: ModuleType, *xs: torch.Tensor) -> Any:
+        replay = iter(recorded)
+        torch.Tensor.detach = lambda self: next(replay).clone()  # type: ignore[method-assign]
+        try:
+            return case.fn(T, *xs)
+        finally:
+            torch.Tensor.detach = real  # type: ignore[method-assign]
+
+    return fn
 
 
 def _numeric(check: Check) -> bool:
@@ -218,10 +298,11 @@ def _hvp_rows(
 ) -> list[FDComparison]:
     """Both frameworks' Hessian-vector products against finite differences of torch's gradient."""
     names = [n for n, s in case.inputs.items() if s.differentiable]
+    fn = frozen_detach(case, arrays)
 
     def s_of_x(T: ModuleType, *xs: torch.Tensor) -> torch.Tensor:
         named = dict(zip(case.inputs, xs, strict=False))
-        out = case.fn(T, *xs)
+        out = fn(T, *xs)
         gy = torch.tensor(draws.upstream(tuple(out.shape)), dtype=out.dtype)
         inputs = [named[n] for n in names]
         grads = torch.autograd.grad(out, inputs, grad_outputs=gy, allow_unused=True)

@@ -192,7 +192,7 @@ def einsum(*args: Any) -> Tensor:
                     f"einsum(): subscript {c} has size {n} for operand {k} which does not "
                     f"broadcast with previously seen size {seen}"
                 )
-            sizes[c] = max(seen, n) if n != 1 else seen
+            sizes[c] = n if n != 1 else seen  # 0 is a size too: it does not broadcast
     for k, (s, x) in enumerate(zip(subs, operands, strict=True)):
         full = tuple(sizes[c] for c in s)
         if full != x._data.shape:  # size-1 dimensions broadcast, and are summed in the gradient

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _make
 from ._registry import register
 from ._util import Node, broadcast_error, tensor_arg, torch_dtype_name
 from .elementwise import Mul
@@ -37,14 +37,22 @@ class MatMul(Node):
             gy2 = Reshape.apply(gy, shape=(*np.shape(gy), 1))
         ga = gb = None
         if ga_needed:
-            ga = gy2 @ Transpose.apply(b2, dim0=-1, dim1=-2)
+            ga = _mm(gy2, Transpose.apply(b2, dim0=-1, dim1=-2))
             if a_nd == 1:
                 ga = _sum_to_vector(ga, np.shape(a))
         if gb_needed:
-            gb = Transpose.apply(a2, dim0=-1, dim1=-2) @ gy2
+            gb = _mm(Transpose.apply(a2, dim0=-1, dim1=-2), gy2)
             if b_nd == 1:
                 gb = _sum_to_vector(gb, np.shape(b))
         return ga, gb
+
+
+def _mm(x, y):
+    """x @ y inside a backward: arrays, Tensors, or (under create_graph, when the op's other
+    operand was a constant array) one of each"""
+    if isinstance(x, Tensor) is not isinstance(y, Tensor):
+        x, y = (x, _make(y)) if isinstance(x, Tensor) else (_make(x), y)
+    return x @ y
 
 
 def _sum_to_vector(g, shape):

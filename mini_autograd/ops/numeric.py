@@ -11,6 +11,7 @@ from .._tensor import Tensor, _make
 from ._registry import register
 from ._util import Node, binary_operands, broadcast_error, cast, data, tensor_arg
 from .elementwise import Clamp, Where, pow
+from .unary import zero_gradient
 
 
 class Frac(Function):
@@ -30,7 +31,7 @@ class Trunc(Function):
         return np.trunc(x)
 
     def backward(self, gy, x):
-        return gy * 0.0
+        return zero_gradient(gy)
 
 
 class NanToNum(Node):

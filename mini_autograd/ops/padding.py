@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .._tensor import Tensor, _make
+from .._tensor import Tensor
 from ._registry import register
-from ._util import Node, data, tensor_arg
+from ._util import Node, tensor_arg
+from .unary import zero_gradient
 
 
 class Anchor(Node):
@@ -24,7 +25,7 @@ class Anchor(Node):
         return g
 
     def backward(self, gg, g, x):
-        return gg, _make(np.zeros(np.shape(x), dtype=np.result_type(data(x))))
+        return gg, zero_gradient(x)  # an array in a plain backward, a Tensor under create_graph
 
 
 def anchored(g, x):

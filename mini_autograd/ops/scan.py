@@ -55,8 +55,8 @@ class Cumprod(Node):
         return np.cumprod(x, axis=self.dim) if np.ndim(x) else x.copy()
 
     def backward(self, gy, x):
-        if not np.ndim(x):
-            return gy
+        if not np.ndim(x) or np.shape(x)[self.dim] <= 1:
+            return gy  # y = x along a dim of one element (torch passes the gradient through)
         d = self.dim
         if not np.any(data(x) == 0):
             return Div.apply(_rev_cumsum(gy * self.saved_output(gy), d), x)
