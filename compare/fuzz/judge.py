@@ -42,6 +42,12 @@ _INVALID_NOTE = (
     "the engine's gradient has the input's shape"
 )
 
+_EMPTY_NOTE = (
+    "torch computed an empty output and then refused its own backward (pixel_shuffle's, for "
+    "one, checks the wrong dimension); the engine's gradient, zeros of the input's shape, is the "
+    "only one an empty output has"
+)
+
 
 @dataclass
 class Verdict:
@@ -132,6 +138,8 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
             j.verdicts.append(Verdict(check.quantity, TORCH, _ZERO_TENSOR_NOTE))
         elif check.message.startswith(f"{ref.framework} raised") and INVALID in check.message:
             j.verdicts.append(Verdict(check.quantity, TORCH, _INVALID_NOTE))
+        elif _torch_refuses_its_own_empty_output(check, ref, cand, detail.arrays):
+            j.verdicts.append(Verdict(check.quantity, TORCH, _EMPTY_NOTE))
         elif _torch_lacks_second_order(check, ref.framework):
             j.verdicts.append(_judge_second_order_torch_lacks(j, case, ref, cand, fd_tol))
         elif check not in numeric:
@@ -193,6 +201,21 @@ def _decide(j: Judgement, case: FunctionCase, engine: ModuleType) -> None:
             j.verdicts.append(Verdict(check.quantity, CANDIDATE, why))
             continue
         j.verdicts.append(Verdict(check.quantity, *_against(row, j.result.candidate)))
+
+
+def _torch_refuses_its_own_empty_output(
+    check: Check, ref: Outcome, cand: Outcome, arrays: dict[str, np.ndarray]
+) -> bool:
+    """torch computed an empty output, then refused to backpropagate through it: the gradient
+    of an empty output is zeros of each input's shape, which the engine returned."""
+    if check.quantity != BACKWARD or not check.message.startswith(f"{ref.framework} raised"):
+        return False
+    if ref.value is None or ref.value.size != 0 or BACKWARD in cand.errors:
+        return False
+    grads = [(cand.grads.get(n), a) for n, a in arrays.items() if n in cand.grads]
+    return bool(grads) and all(
+        g is None or (g.shape == a.shape and not np.any(g)) for g, a in grads
+    )
 
 
 def _torch_lacks_second_order(check: Check, reference: str) -> bool:

@@ -66,7 +66,8 @@ def _conv(k: int, transposed: bool) -> None:
         w = (
             f"{args[1]}.flatten()[:{n}].reshape{p['shape']!r}"
             if len(args) > 1
-            else f"T.linspace(-1.0, 1.0, {n}, dtype={args[0]}.dtype).reshape{p['shape']!r}"
+            else f"(T.linspace(-1.0, 1.0, {n}, dtype={args[0]}.dtype) + 0.013)"  # no exact 0
+            f".reshape{p['shape']!r}"
         )
         extra = (
             f"output_padding={p['output_padding']}" if transposed else f"dilation={p['dilation']}"

@@ -337,12 +337,20 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H·r, W·r) -> (*, C·r², H, W), the inverse of pixel_shuffle."""
     x = tensor_arg(input, "pixel_unshuffle")
     r = int(downscale_factor)
-    *lead, c, h, w = x.shape
-    if x.dim() < 3 or h % r or w % r:
+    if x.dim() < 3:
         raise RuntimeError(
-            f"pixel_unshuffle expects height and width to be divisible by downscale_factor, "
-            f"but got input of size {list(x.shape)} and downscale_factor={r}"
+            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+            f"{x.dim()} dimension(s)"
         )
+    *lead, c, h, w = x.shape
+    for name, size, at in (("height", h, -2), ("width", w, -1)):
+        if size % r:
+            raise RuntimeError(
+                f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but "
+                f"input.size({at})={size} is not divisible by {r}"
+            )
+    if x.numel() == 0:
+        return x.clone()  # torch returns an empty input unchanged, whatever its shape would be
     y = x.reshape(*lead, c, h // r, r, w // r, r)
     k = len(lead)
     y = y.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
