@@ -174,3 +174,32 @@ class _Detaching:
     @staticmethod
     def fn(T, x):
         return T.nn.functional.mse_loss(2 * x, x.detach())
+
+
+def test_kron_promotes_dtypes_as_torch():
+    got = []
+    for T in (mini_autograd, torch):
+        x = T.ones(2, requires_grad=True)
+        y = T.kron(x.double(), x * 2)
+        y.sum().backward()
+        got.append((str(y.dtype).split(".")[-1], str(x.grad.dtype).split(".")[-1], x.grad.tolist()))
+    assert got[0] == got[1] == ("float64", "float32", [8.0, 8.0])
+
+
+def test_both_frameworks_refusing_a_program_alike_is_agreement():
+    """x.double() beside float32 x: lerp refuses it in both (float32 run), fine in float64."""
+    p = Program(
+        "fuzz_test_refusal",
+        (Input("x0", (3,)),),
+        (
+            Node("v0", "convert", ("x0",), {"how": "double"}),
+            Node("v1", "lerp", ("v0", "x0"), {"w": 0.0}),
+        ),
+        "v1",
+    )
+    j = run(p, mini_autograd, "float32", decide=True)
+    assert [c.message.split(":")[0] for c in j.result.failures] == [
+        "both raised, although the case expects no error"
+    ]
+    assert j.agrees  # the same RuntimeError in both: not a mismatch
+    assert run(p, mini_autograd, "float64").agrees

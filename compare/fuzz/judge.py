@@ -97,11 +97,26 @@ def run(program: Program, engine: ModuleType, dtype: str, decide: bool = False) 
 
 
 def signature(result: CaseResult) -> str | None:
-    """The first failure in report order, as a kind: "grad: values", "forward: ... raised X"."""
-    failures = [c for c in result.failures if c.category != FD]
+    """The first failure in report order, as a kind: "grad: values", "forward: ... raised X".
+
+    Both frameworks refusing a program with the same exception is agreement: a float64 trace
+    admitted it, and in float32 an explicit `.double()` beside a float32 value is refused alike.
+    """
+    failures = [c for c in result.failures if c.category != FD and not _same_refusal(c, result)]
     if not failures:
         return None
     return kind(failures[0], result.candidate)
+
+
+def _same_refusal(check: Check, result: CaseResult) -> bool:
+    detail = result.detail
+    if check.quantity not in _PHASES or not check.message.startswith("both raised"):
+        return False
+    if not isinstance(detail, FunctionDetail):
+        return False
+    r = detail.reference.errors.get(check.quantity)
+    c = detail.candidate.errors.get(check.quantity)
+    return r is not None and c is not None and r.type == c.type
 
 
 def kind(check: Check, candidate: str) -> str:

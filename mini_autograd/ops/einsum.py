@@ -18,7 +18,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._registry import register
-from ._util import Node, data, tensor_arg
+from ._util import Node, data, promote, tensor_arg
 from .shape import Expand, Reshape
 
 _LETTERS = string.ascii_letters
@@ -259,7 +259,7 @@ def tensordot(
 @register()
 def kron(input: Tensor, other: Tensor) -> Tensor:
     """The Kronecker product: out[i*m + k, j*n + l] = input[i, j] * other[k, l], any rank."""
-    a, b = tensor_arg(input, "kron"), tensor_arg(other, "kron", "other")
+    a, b = promote([tensor_arg(input, "kron"), tensor_arg(other, "kron", "other")])
     nd = max(a.dim(), b.dim())
     a = Reshape((1,) * (nd - a.dim()) + a._data.shape)(a) if a.dim() < nd else a
     b = Reshape((1,) * (nd - b.dim()) + b._data.shape)(b) if b.dim() < nd else b
