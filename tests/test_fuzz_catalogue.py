@@ -203,3 +203,59 @@ def test_both_frameworks_refusing_a_program_alike_is_agreement():
     ]
     assert j.agrees  # the same RuntimeError in both: not a mismatch
     assert run(p, mini_autograd, "float64").agrees
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "F.hardtanh(x)",
+        "F.relu6(x * 5)",
+        "F.softshrink(x, 0.3)",
+        "F.hardshrink(x, 0.3)",
+        "F.threshold(x, 0.2, -1.0)",
+        "T.copysign(x, x * 0 - 1)",
+        "T.copysign(x, T.tensor(-2.0, dtype=x.dtype))",
+        "F.pad(x.reshape(1, 1, 4), (0, 0), mode='reflect')",
+        "F.pad(x.reshape(1, 1, 4), (0, 0), mode='replicate')",
+        "F.conv1d(x.reshape(1, 1, 4), T.ones(1, 1, 2, dtype=x.dtype))",
+        "F.conv_transpose1d(x.reshape(1, 1, 4), T.ones(1, 1, 2, dtype=x.dtype))",
+        "F.conv2d(x.reshape(1, 1, 2, 2), T.ones(1, 1, 1, 1, dtype=x.dtype))",
+    ],
+)
+def test_piecewise_and_constant_operand_gradients_are_nodes_of_the_input_as_torch(expr):
+    """Under create_graph torch records these gradients as nodes that reach x (their derivative
+    is piecewise constant, or the other operand is a constant), so a second `grad` works: the
+    engine's first-order gradient must require grad too, with torch's values, node name and
+    derivatives with respect to the upstream gradient."""
+    out = []
+    for T in (mini_autograd, torch):
+        F = T.nn.functional
+        x = T.tensor([0.3, -1.4, 0.5, 0.25], dtype=T.float64, requires_grad=True)
+        y = eval(expr, {"T": T, "F": F, "x": x})  # noqa: S307 - the test's own expressions
+        gy = T.ones_like(y) * T.arange(1.0, y.numel() + 1, dtype=T.float64).reshape(y.shape)
+        gy.requires_grad_(True)
+        (g,) = T.autograd.grad(y, x, gy, create_graph=True)
+        hx, hgy = T.autograd.grad((g * g).sum(), [x, gy], allow_unused=True)
+        out.append((g.requires_grad, g.tolist(), None if hx is None else hx.tolist(), hgy.tolist()))
+    assert out[0] == out[1]
+
+
+def test_hardsigmoid_gradient_is_a_node_of_x_and_twice_differentiable_where_torch_is_not():
+    """torch records hardsigmoid's create_graph gradient as a node of x but implements no
+    derivative for it; the engine's has torch's first order and the exact second order."""
+    xs = [0.3, -1.4, 0.5, 0.25]
+    grads = []
+    for T in (mini_autograd, torch):
+        x = T.tensor(xs, dtype=T.float64, requires_grad=True)
+        y = T.nn.functional.hardsigmoid(x * 4)
+        (g,) = T.autograd.grad(y.sum(), x, create_graph=True)
+        assert g.requires_grad
+        grads.append(g.detach().numpy())
+        if T is torch:
+            with pytest.raises(RuntimeError, match="hardsigmoid_backward is not implemented"):
+                T.autograd.grad(g.sum(), x)
+        else:
+            (h,) = T.autograd.grad(g.sum(), x)
+            np.testing.assert_array_equal(h.numpy(), np.zeros(4))  # piecewise linear
+    np.testing.assert_allclose(grads[0], grads[1])
+    np.testing.assert_allclose(grads[0], np.where(np.abs(np.array(xs) * 4) < 3, 4 / 6, 0.0))

@@ -16,7 +16,7 @@ from ._registry import register
 from ._util import Node, data, quiet, tensor_arg, torch_dtype_name
 from .activation import LeakyRelu, softmax
 from .elementwise import Where
-from .unary import Exp, Sigmoid, Tanh
+from .unary import Exp, Sigmoid, Tanh, scaled_gradient
 from .unary import abs as abs_
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -37,8 +37,9 @@ class Hardtanh(Function):
         return np.clip(x, self.lo, self.hi).astype(x.dtype, copy=False)
 
     def backward(self, gy, x):
-        x = data(x)
-        return Where.apply((x > self.lo) & (x < self.hi), gy, _zero(x))
+        xd = data(x)
+        inside = (xd > self.lo) & (xd < self.hi)
+        return scaled_gradient(gy, x, inside.astype(xd.dtype), "HardtanhBackwardBackward0")
 
 
 class Hardswish(Function):
@@ -61,7 +62,8 @@ class Hardsigmoid(Function):
 
     def backward(self, gy, x):
         xd = data(x)
-        return Where.apply((xd > -3) & (xd < 3), gy / 6, _zero(xd))
+        inside = ((xd > -3) & (xd < 3)).astype(xd.dtype) / 6
+        return scaled_gradient(gy, x, inside, "HardsigmoidBackwardBackward0")
 
 
 class Mish(Function):
@@ -126,7 +128,8 @@ class Shrink(Node):
 
     def backward(self, gy, x):
         xd = data(x)
-        return Where.apply((xd < -self.lambd) | (xd > self.lambd), gy, _zero(xd))
+        outside = (xd < -self.lambd) | (xd > self.lambd)
+        return scaled_gradient(gy, x, outside.astype(xd.dtype), self.node[:-1] + "Backward0")
 
 
 class Threshold(Function):
@@ -140,7 +143,8 @@ class Threshold(Function):
 
     def backward(self, gy, x):
         xd = data(x)
-        return Where.apply(xd > self.threshold, gy, _zero(xd))
+        above = (xd > self.threshold).astype(xd.dtype)
+        return scaled_gradient(gy, x, above, "ThresholdBackwardBackward0")
 
 
 class Rrelu(LeakyRelu):

@@ -15,7 +15,7 @@ from .._tensor import Tensor
 from ._registry import register
 from ._util import Node, binary_operands, broadcast_error, data, quiet, tensor_arg
 from .elementwise import Div, Where
-from .unary import Exp, Log
+from .unary import Exp, Log, scaled_gradient, zero_gradient
 
 _LN2 = math.log(2.0)
 
@@ -226,8 +226,11 @@ class Copysign(Node):
     def backward(self, gy, a, b):
         ga, gb = self.needs_input_grad
         ad, bd = data(a), data(b)
-        flip = np.where(ad == 0, 0.0, np.copysign(1.0, bd) * np.sign(ad))
-        return (gy * flip.astype(np.asarray(ad).dtype) if ga else None), (gy * 0.0 if gb else None)
+        flip = np.where(ad == 0, 0.0, np.copysign(1.0, bd) * np.sign(ad)).astype(
+            np.asarray(ad).dtype
+        )
+        ga = scaled_gradient(gy, a, flip, "MulBackward0") if ga else None
+        return ga, (zero_gradient(gy) if gb else None)
 
 
 def _apply(fn: Node, op: str, a: Any, b: Any) -> Tensor:

@@ -17,6 +17,7 @@ from .._tensor import Tensor
 from ._registry import register
 from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, im2col, ntuple, out_size
+from .padding import anchored
 from .reduction import Sum
 from .shape import Reshape
 
@@ -47,9 +48,15 @@ class Conv(Node):
         return y
 
     def backward(self, gy, x, w, b=None):
+        # anchored: under create_graph torch's gradients are nodes of both x and w, even where
+        # their values do not depend on one of them (a constant weight's input gradient)
         need = self.needs_input_grad
         gx = ConvTranspose.apply(gy, w, geom=self.geom, groups=self.groups) if need[0] else None
         gw = ConvWeight.apply(x, gy, geom=self.geom, groups=self.groups) if need[1] else None
+        gx, gw = (
+            (gx if gx is None else anchored(gx, x, unused=True)),
+            (gw if gw is None else anchored(gw, w, unused=True)),
+        )
         if len(need) == 2:
             return gx, gw
         return gx, gw, (_bias_grad(gy, self.geom.nd) if need[2] else None)
@@ -76,6 +83,10 @@ class ConvTranspose(Node):
         need = self.needs_input_grad
         gy = Conv.apply(gx, w, geom=self.geom, groups=self.groups) if need[0] else None
         gw = ConvWeight.apply(gx, y, geom=self.geom, groups=self.groups) if need[1] else None
+        gy, gw = (
+            (gy if gy is None else anchored(gy, y, unused=True)),
+            (gw if gw is None else anchored(gw, w, unused=True)),
+        )
         if len(need) == 2:
             return gy, gw
         return gy, gw, (_bias_grad(gx, self.geom.nd) if need[2] else None)

@@ -16,21 +16,26 @@ from .unary import zero_gradient
 
 class Anchor(Node):
     """g itself, tied to x with a zero derivative: a gradient that does not depend on x still
-    belongs to x's graph under create_graph, as torch's pooling and padding backwards do."""
+    belongs to x's graph under create_graph, as torch's pooling and padding backwards do.
+    `unused`: the derivative for x is undefined rather than zeros (torch's convolution double
+    backward), so `autograd.grad(.., x)` finds x unused, as torch does."""
 
-    def __init__(self, node: str = "AnchorBackward0") -> None:
-        self.node = node
+    def __init__(self, node: str = "AnchorBackward0", unused: bool = False) -> None:
+        self.node, self.unused = node, unused
 
     def forward(self, g, x):
         return g
 
     def backward(self, gg, g, x):
-        return gg, zero_gradient(x)  # an array in a plain backward, a Tensor under create_graph
+        # zeros: an array in a plain backward, a Tensor under create_graph
+        return gg, (None if self.unused else zero_gradient(x))
 
 
-def anchored(g, x):
+def anchored(g, x, unused: bool = False):
     """g, made part of x's graph when backward records one (x a Tensor)."""
-    return Anchor.apply(g, x) if isinstance(x, Tensor) and x.requires_grad else g
+    if isinstance(x, Tensor) and x.requires_grad:
+        return Anchor.apply(g, x, unused=unused)
+    return g
 
 
 class Pad(Node):
@@ -150,7 +155,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
                 y
             )
             n, lo, hi = y._data.shape[axis], max(lo, 0), max(hi, 0)
-        if lo or hi:
+        if lo or hi or (y is x and axis == ndim - 1):  # no pad at all: still a new tensor
             node = _NODES[mode].format(k)
             y = TakeAxis(_indices(n, lo, hi, mode), axis, node, mode != "circular")(y)
     return y

@@ -207,6 +207,32 @@ class ReluBackward(Function):
         return Where.apply(data(x) <= 0, 0.0, ggx), zero_gradient(x)
 
 
+class ScaledBackward(Node):
+    """gx = gy · factor for a derivative that is piecewise constant in x (a mask, ±1, a slope),
+    recorded with x as an input under create_graph, as torch's hardtanh_backward,
+    softshrink_backward, threshold_backward and copysign's: the gradient then requires grad, and
+    its own derivative is the same factor for gy and zeros for x"""
+
+    def __init__(self, factor: np.ndarray, node: str) -> None:
+        self.factor, self.node = factor, node
+
+    def forward(self, gy, x):
+        f = self.factor
+        return np.where(f != 0, gy * f, 0.0).astype(np.result_type(gy), copy=False)
+
+    def backward(self, ggx, gy, x):
+        f = self.factor
+        return Where.apply(f != 0, ggx * f.astype(np.result_type(data(ggx))), 0.0), zero_gradient(x)
+
+
+def scaled_gradient(gy, x, factor: np.ndarray, node: str):
+    """gy · factor(x): under create_graph (gy a Tensor) a node that also reaches x, else an array
+    (zero wherever the factor is, even where gy is nan, as torch's masked backwards)"""
+    if isinstance(gy, Tensor):
+        return ScaledBackward(factor, node)(gy, x)
+    return np.where(factor != 0, gy * factor, 0.0).astype(np.result_type(gy), copy=False)
+
+
 def zero_gradient(like):
     """A gradient of zeros that records nothing (torch's zeros_like in a zero derivative)."""
     if isinstance(like, Tensor):
