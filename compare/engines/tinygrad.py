@@ -46,6 +46,12 @@ class TinygradAdapter(Adapter):
         os.environ.setdefault("CACHELEVEL", "0")
         import tinygrad
 
+        if os.environ["DEV"] == "PYTHON":
+            # tinygrad may have been imported before DEV was set (it reads its settings at
+            # import): set its DEV setting too, or a machine without clang has no usable device
+            from tinygrad import helpers
+
+            helpers.DEV.value = "PYTHON"
         self.tg = tinygrad
         self.TgTensor = tinygrad.Tensor
         super().__init__()
