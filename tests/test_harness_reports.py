@@ -16,7 +16,7 @@ pytest.importorskip("pandas")
 from compare.registry import Case, RunContext  # noqa: E402
 from compare.report import manifest, write  # noqa: E402
 from compare.report.write import ReportError, check_out, write_reports  # noqa: E402
-from compare.results import VALUE, CaseResult, Check  # noqa: E402
+from compare.results import VALUE, CaseResult, Check, Timing  # noqa: E402
 
 
 class Note(Case):
@@ -42,15 +42,20 @@ ENV = {"date": "2026-01-01 00:00 UTC", "seed": "0"}
 SETTINGS = {"seed": 0, "engine": "eng", "second_order": True}
 
 
-def result(name: str, dtype: str, ok: bool = True) -> CaseResult:
-    r = CaseResult(name, "note", dtype, "eng")
+def result(name: str, dtype: str, ok: bool = True, timing: Timing | None = None) -> CaseResult:
+    r = CaseResult(name, "note", dtype, "eng", timing=timing)
     r.checks = [Check("value", VALUE, ok=ok, message="" if ok else "off")]
     return r
 
 
 def write_version(out: Path, version: str, names=NAMES, dtypes=("float32", "float64"), **kw):
     cases = [Note(n, version) for n in names]
-    results = [result(n, d, ok=version != "v2" or n != "beta") for n in names for d in dtypes]
+    timed = kw.get("timing", {})
+    results = [
+        result(n, d, ok=version != "v2" or n != "beta", timing=timed.get(d))
+        for n in names
+        for d in dtypes
+    ]
     env = {**ENV, "date": f"date of {version}"}
     return write_reports(out, cases, results, env, SETTINGS, kw.get("order", NAMES))
 
@@ -96,9 +101,19 @@ def test_a_filtered_run_merges_its_rows_and_keeps_every_other_page(tmp_path):
     assert {manifest.row_key(r) for r in kept.rows} == {
         f"{n}/{d}" for n in NAMES for d in ("float32", "float64")
     }
-    assert (
-        kept.dates["alpha/float32"] == "date of v1" and kept.dates["beta/float64"] == "date of v2"
-    )
+    assert not any(r.fresh for r in kept.rows)  # read back as rows kept from an earlier run
+    assert b"date of" not in files[manifest.NAME]  # no dates: only the summary has one
+
+
+def test_a_filtered_run_keeps_the_other_rows_timings(tmp_path):
+    out = tmp_path / "reports"
+    timed = {"float32": Timing({"forward": 1.0}, {"forward": 2.0})}
+    write_version(out, "v1", timing=timed)
+    write_version(out, "v2", names=["beta"], dtypes=("float64",))  # untimed this time
+    rows = (out / "timing.csv").read_text().splitlines()
+    assert rows[0] == "case,kind,dtype,phase,torch_seconds,candidate_seconds,ratio"
+    assert sorted(rows[1:]) == [f"{n},note,float32,forward,1.0,2.0,2.0" for n in NAMES]
+    assert b"forward" not in (out / manifest.NAME).read_bytes()  # timings live in the CSV only
 
 
 def test_a_full_run_replaces_every_row(tmp_path):

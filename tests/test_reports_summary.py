@@ -75,13 +75,14 @@ def test_one_row_per_case_grouped_by_theme_with_margins(runs):
     text = summary.render(runs, ENV, [c.name for c in registry.all_cases()])
     rows = _rows(text)
     assert sorted(rows) == sorted(CASES)
-    headings = re.findall(r"^## (.*)$", text, re.M)
-    themes = [h for h in headings if " — " in h]
+    # every run passes: each theme is one folded line over its table
+    themes = re.findall(r"^<details><summary><b>(.*)</b> · worst margin: .*</summary>$", text, re.M)
     assert themes == [
-        "The book's functions (DeZero) — 2 cases, ✅ 4",
-        "Graph structure — 2 cases, ✅ 4",
-        "Tensor API — 1 case, ✅ 2",
+        "The book's functions (DeZero) — 2 cases, ✅ 4 pass",
+        "Tensor API — 1 case, ✅ 2 pass",
+        "Graph structure — 2 cases, ✅ 4 pass",
     ]
+    assert not [h for h in re.findall(r"^## (.*)$", text, re.M) if " — " in h]
     # each case sits under its own theme's heading
     for name in CASES:
         block = text[: text.index(f"[{name}](cases/")]
@@ -91,7 +92,9 @@ def test_one_row_per_case_grouped_by_theme_with_margins(runs):
         case = registry.get(r.case)
         cell = rows[r.case][0 if r.dtype == "float32" else 1]
         assert cell == f"✅\u00a0{margin(expected_margin(case, r))}", (r.case, r.dtype)
-    assert rows["sphere"][2] == registry.get("sphere").title
+    title, shown = registry.get("sphere").title, rows["sphere"][2]
+    assert shown == title or (shown.endswith("…") and title.startswith(shown[:-1]))
+    assert len(shown) <= summary.TITLE_CHARS  # one line on GitHub
 
 
 def test_the_margin_follows_a_case_s_own_tolerance():
@@ -137,3 +140,26 @@ def test_failures_first_environment_last_and_the_links():
     assert "over the 1 float32 runs that passed" in text and "closer in 0" in text
     svg = summary.assets(results, ["sphere", "exp"])["margins.svg"]
     assert svg.count("<circle") + svg.count('<rect x="') >= 4  # a mark per run at least
+
+
+def test_a_theme_that_agrees_is_one_folded_line_and_one_that_does_not_is_open():
+    results = [
+        _fake("sphere", "float32", ok=True),
+        _fake("sphere", "float64", ok=True),
+        _fake("exp", "float32", ok=True),
+        _fake("exp", "float64", ok=True),
+        _fake("sum_all", "float32", ok=False),
+        _fake("sum_all", "float64", ok=True),
+    ]
+    text = summary.render(results, ENV, ["sphere", "exp", "sum_all"])
+    book = "<details><summary><b>The book's functions (DeZero) — 2 cases, ✅ 4 pass</b> · "
+    worst = max(r.checks[0].diff.margin for r in results[:4])
+    assert (
+        book + f"worst margin: float32 {margin(worst)}, float64 {margin(worst)}</summary>" in text
+    )
+    folded = text.split(book)[1].split("</details>")[0]
+    assert "[sphere](cases/sphere.md)" in folded and "[exp](cases/exp.md)" in folded
+    assert "\n## Tensor API — 1 case, ❌ 1 fail, ✅ 1 pass\n\nworst margin: float32 " in text
+    open_part = text.split("## Tensor API")[1]
+    assert open_part.split("\n\n")[2].startswith("| case")  # the table, not folded
+    assert "[sum_all](cases/sum_all.md)" in open_part.split("## float32 accuracy")[0]

@@ -82,7 +82,7 @@ def test_the_plot_shows_the_tolerance_and_torch_s_own_drift(spiral_float32):
     ((name, text),) = plots(case, [result]).items()
     assert name == "train_spiral_sgd-float32.svg"
     xml.dom.minidom.parseString(text)
-    for legend in ("|mini_autograd − torch|", "tolerance", "|torch − torch f64|", "torch"):
+    for legend in ("|mini_autograd − torch|", "tolerance", "|torch f32 − f64| yardstick", "torch"):
         assert f">{legend}</text>" in text
     page = render(case, [result])
     assert "torch's own float32 run drifts up to" in page and f"({name})" in page

@@ -26,7 +26,9 @@ Run = tuple[str, str, "float | None"]
 
 def margin_strip(groups: Sequence[tuple[str, Sequence[Run]]], width: int = 760) -> str:
     """One row per group; each run a mark at its margin, exact zeros in a column of their own."""
-    label_w, zero_w, other_w, pad = 190, 60, 120, 16
+    longest = max((len(label) for label, _ in groups), default=0)
+    label_w = min(260, max(150, 7 * longest + 16))  # 12 px labels, right-aligned: none clipped
+    zero_w, other_w, pad = 60, 120, 16
     row_h, top = 26, 60
     x0 = label_w + zero_w  # the log axis starts here
     x1 = width - other_w - pad

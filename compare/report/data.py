@@ -4,6 +4,7 @@ the timings, apart because they change on every run (results.csv does not, for a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -91,3 +92,18 @@ def timing_frame(results: Sequence[CaseResult]) -> pd.DataFrame:
         for phase in r.timing.reference
     ]
     return pd.DataFrame(rows, columns=TIMING_COLUMNS)
+
+
+def carried_timing(fresh: pd.DataFrame, old_csv: Path, keys: set[str]) -> pd.DataFrame:
+    """`fresh` and the rows of the previous timing.csv whose "case/dtype" is in `keys` (a filtered
+    run keeps the other cases' timings); `fresh` alone when there is no readable old file."""
+    try:
+        old = pd.read_csv(old_csv)
+    except (OSError, ValueError):
+        return fresh
+    if list(old.columns) != TIMING_COLUMNS:
+        return fresh
+    kept = old[(old["case"].astype(str) + "/" + old["dtype"].astype(str)).isin(keys)]
+    return (
+        pd.concat([fresh, kept], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)
+    )

@@ -187,12 +187,17 @@ def checks_table(result: CaseResult) -> str:
                 "mismatched": f"{d.mismatched} / {d.total}"
                 if d and not d.problem
                 else NOT_APPLICABLE,
-                "worst at": str(d.abs_index)
+                "worst at": _index(d.abs_index)
                 if d and not d.problem and d.max_abs
                 else NOT_APPLICABLE,
             }
         )
     return table(rows) if rows else ""
+
+
+def _index(index: tuple[int, ...]) -> str:
+    """An element's index as assert_close's message writes it, (1, 3); a 0-d tensor's "scalar"."""
+    return str(index) if index else "scalar"
 
 
 def fd_table(result: CaseResult) -> str:

@@ -3,12 +3,13 @@ theme, float32 and float64 side by side, each with its status and worst margin t
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..env import header
-from ..results import FD, GRAD, PASS, SECOND, VALUE, Accuracy, CaseResult, Check
+from ..results import EXPECTED_ERROR, FD, GRAD, PASS, SECOND, VALUE, Accuracy, CaseResult, Check
 from ..tolerances import ACCURACY_TIE, DTYPES
 from . import chart
 from .tables import NOT_APPLICABLE, margin, prose, status_mark, status_rank, status_text, table
@@ -36,7 +37,8 @@ CHART, BENCH, CSV, TIMING_CSV = "margins.svg", "bench.md", "results.csv", "timin
 #: the categories a margin is taken over (finite differences have a tolerance of their own)
 MARGIN_CATEGORIES = (VALUE, GRAD, SECOND)
 
-#: a heading per theme (a case's first tag); themes not listed show their tag
+#: a heading per theme (a case's first tag), in the summary's order; themes not listed show
+#: their tag and come after these
 THEMES = {
     "book": "The book's functions (DeZero)",
     "elementwise": "Elementwise ops",
@@ -46,9 +48,21 @@ THEMES = {
     "tensor": "Tensor API",
     "graph": "Graph structure",
     "numerics": "Numerics: edge values",
+    "catalogue": "Op catalogue",
+    "linalg": "Linear algebra, einsum",
     "nn": "nn layers and losses",
+    "conv": "Conv, pooling, norms",
+    "attention": "Attention, embedding losses",
     "training": "Training runs",
 }
+
+#: a description is clipped to this many characters: one line in GitHub's column
+TITLE_CHARS = 50
+
+FOLDED = (
+    "Each theme is one line while all its runs agree (pass, expected error, not applicable): "
+    "click it for its table, one row per case. A theme with a run that does not agree is open."
+)
 
 LEGEND = """\
 **margin** = the largest |{cand} − torch| / (atol + rtol·|torch|) over a run's output, gradients
@@ -149,6 +163,25 @@ def failures_section(results: Sequence[CaseResult]) -> str:
     return "## Not passing\n\n" + table(rows)
 
 
+def expected_errors_line(results: Sequence[CaseResult]) -> str:
+    """The runs that passed by raising the error their case declares, or ""."""
+    by_case: dict[str, list[CaseResult]] = {}
+    for r in results:
+        if r.status == EXPECTED_ERROR:
+            by_case.setdefault(r.case, []).append(r)
+    if not by_case:
+        return ""
+    items = [
+        f"[{name}](cases/{name}.md) ({', '.join(r.dtype for r in runs)}: `{runs[0].expects}`)"
+        for name, runs in by_case.items()
+    ]
+    return (
+        "Expected errors (the case declares the exception and both frameworks raised it): "
+        + ", ".join(items)
+        + "."
+    )
+
+
 def _what_failed(result: CaseResult) -> str:
     """The failed checks in a few words (the case page has the full messages)."""
     if result.verdict:
@@ -200,11 +233,18 @@ def group_sections(
     for c in _cases(names):
         if _name(c) in by_case:
             groups.setdefault(theme_of(c), []).append(_name(c))
+    known = list(THEMES)
+    themes = sorted(
+        groups, key=lambda t: (known.index(t) if t in known else len(known), t == "other")
+    )
     out = []
-    for theme, members in groups.items():
+    for theme in themes:
+        members = groups[theme]
         runs = [r for name in members for r in by_case[name]]
         counts = Counter(r.status for r in runs)
-        tally = " · ".join(f"{status_mark(s)} {counts[s]}" for s in sorted(counts, key=status_rank))
+        tally = ", ".join(
+            f"{status_mark(s)} {counts[s]} {s}" for s in sorted(counts, key=status_rank)
+        )
         n = len(members)
         heading = f"{THEMES.get(theme, theme)} — {n} case{'s' * (n != 1)}, {tally}"
         out.append((theme, heading, runs))
@@ -221,9 +261,29 @@ def case_table(runs: Sequence[CaseResult]) -> str:
     for name in names:
         row = {"case": f"[{name}](cases/{name}.md)"}
         row.update({d: cell(by_key.get((name, d))) for d in dtypes})
-        row["what it computes"] = _clip(titles.get(name, ""), 72)  # one line on GitHub
+        row["what it computes"] = _clip(titles.get(name, ""), TITLE_CHARS)  # one line on GitHub
         rows.append(row)
     return table(rows)
+
+
+def worst_line(runs: Sequence[CaseResult]) -> str:
+    """The theme's worst margin per dtype, e.g. "worst margin: float32 0.087, float64 0"."""
+    dtypes = [d for d in DTYPES if any(r.dtype == d for r in runs)]
+    dtypes += sorted({r.dtype for r in runs} - set(dtypes))
+    worst = []
+    for d in dtypes:
+        measured = [m for r in runs if r.dtype == d and (m := run_margin(r)) is not None]
+        worst.append(f"{d} {margin(max(measured)) if measured else NOT_APPLICABLE}")
+    return "worst margin: " + ", ".join(worst)
+
+
+def theme_section(heading: str, runs: Sequence[CaseResult]) -> str:
+    """A theme: one folded line (heading, counts, worst margins) over its table while every run
+    agrees; else a heading and the table, open."""
+    if all(r.ok for r in runs):
+        title = f"<b>{html.escape(heading, quote=False)}</b> · {worst_line(runs)}"
+        return f"<details><summary>{title}</summary>\n\n{case_table(runs)}\n\n</details>"
+    return f"## {heading}\n\n{worst_line(runs)}\n\n{case_table(runs)}"
 
 
 def accuracy_section(results: Sequence[CaseResult]) -> str:
@@ -252,7 +312,11 @@ def accuracy_section(results: Sequence[CaseResult]) -> str:
     )
     if verdicts["torch"]:
         links = ", ".join(f"[{n}](cases/{n}.md)" for n in verdicts["torch"])
-        text += f" torch is closer in: {links}."
+        n = len(verdicts["torch"])
+        text += (
+            f"\n\n<details><summary>the {n} case{'s' * (n != 1)} where torch is closer"
+            f"</summary>\n\n{links}\n\n</details>"
+        )
     return text
 
 
@@ -275,11 +339,14 @@ def render(results: Sequence[CaseResult], env: Mapping[str, str], order: Sequenc
         parts += [
             missing_line(results),
             failures_section(results),
+            expected_errors_line(results),
             f"![the worst margin of every run, per theme]({CHART})",
             LEGEND.format(cand=cand, csv=CSV),
         ]
-        for _, heading, runs in group_sections(results, order):
-            parts += [f"## {heading}", case_table(runs)]
+        sections = group_sections(results, order)
+        if any(all(r.ok for r in runs) for _, _, runs in sections):
+            parts.append(FOLDED)
+        parts += [theme_section(heading, runs) for _, heading, runs in sections]
         parts.append(accuracy_section(results))
     parts += [
         "## Environment",

@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -231,21 +231,46 @@ def _render(
             if (out / rel).is_file():
                 _link_or_copy(out / rel, staging / rel)
         new.pages[name] = kept
-    date = env.get("date", "")
-    rows = list(results) + list(carried)
+    rows = _in_order(list(results) + list(carried), order)
     new.rows = rows
-    new.dates = {row_key(r): date for r in results}
-    if existing:
-        new.dates.update({row_key(r): existing.dates.get(row_key(r), "") for r in carried})
     assets = summary.assets(rows, order)
     for name, content in assets.items():
         (staging / name).write_text(content, encoding="utf-8")
     (staging / SUMMARY).write_text(summary.render(rows, env, order), encoding="utf-8")
     data.frame(rows).to_csv(staging / CSV, index=False)
-    data.timing_frame(rows).to_csv(staging / TIMING_CSV, index=False)
+    timing = data.timing_frame(results)
+    if carried:  # their timings are not in the manifest (it is stable): the old file has them
+        timing = data.carried_timing(timing, out / TIMING_CSV, {row_key(r) for r in carried})
+    timing = timing.iloc[_sorted_by_row(timing, order)]
+    timing.to_csv(staging / TIMING_CSV, index=False)
     new.files = [SUMMARY, CSV, TIMING_CSV, *assets]
     new.files += [f for fs in new.pages.values() for f in fs]
     return new
+
+
+def _rank(order: Sequence[str]) -> Callable[[str, str], tuple[int, int, str, str]]:
+    """The sort key of a (case, dtype) row: registry order, then DTYPES order."""
+    case_at = {name: i for i, name in enumerate(order)}
+    dtype_at = {d: i for i, d in enumerate(DTYPES)}
+
+    def key(case: str, dtype: str) -> tuple[int, int, str, str]:
+        return (case_at.get(case, len(case_at)), dtype_at.get(dtype, len(dtype_at)), case, dtype)
+
+    return key
+
+
+def _in_order(rows: Sequence[CaseResult], order: Sequence[str]) -> list[CaseResult]:
+    """The rows in the order of a full run, whichever run produced them: a filtered run then
+    rewrites results.csv and the manifest only where its rows changed."""
+    key = _rank(order)
+    return sorted(rows, key=lambda r: key(r.case, r.dtype))
+
+
+def _sorted_by_row(table: Any, order: Sequence[str]) -> list[int]:
+    """The positions of a table with case and dtype columns in `_in_order`'s order (stable)."""
+    key = _rank(order)
+    pairs = list(zip(table["case"].astype(str), table["dtype"].astype(str), strict=True))
+    return sorted(range(len(pairs)), key=lambda i: key(*pairs[i]))
 
 
 def _earlier(rows: Sequence[CaseResult] | None) -> str:

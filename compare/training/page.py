@@ -58,7 +58,7 @@ def plots(case: TrainingCase, results: Sequence[CaseResult]) -> dict[str, str]:
         )
         if detail.truth is not None:
             drift = loss_gap(detail.truth.losses, ref)
-            series.append(Series("|torch − torch f64|", drift, DRIFT_COLOR, width=1.4))
+            series.append(Series("|torch f32 − f64| yardstick", drift, DRIFT_COLOR, width=1.4))
         panels = [
             Panel(f"loss difference per step, {r.dtype} (log scale)", series, log=True, height=230),
             Panel(

@@ -186,6 +186,15 @@ def _panel(panel: Panel, width: int) -> list[str]:
         out.append(
             f'<text x="{LEFT + w + 38}" y="{ly + 4}" {FONT} fill="{INK}">{escape(s.label)}</text>'
         )
+    if panel.log and any(v == 0 for s in panel.series for v in s.values):
+        ly = TOP + 12 + 16 * len(panel.series)
+        out.append(
+            f'<rect x="{LEFT + w + 21}" y="{ly - 2.5:.1f}" width="2" height="5" fill="{INK}"/>'
+        )
+        out.append(
+            f'<text x="{LEFT + w + 38}" y="{ly + 4}" {FONT} fill="{INK}">'
+            "ticks at = 0: exactly equal</text>"
+        )
     return out
 
 
