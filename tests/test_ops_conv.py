@@ -74,6 +74,11 @@ CASES = [
     case("conv_transpose3d", lambda T, x, w: F(T).conv_transpose3d(x, w, stride=2), randn(1, 2, 2, 3, 2), randn(2, 2, 2, 2, 2)),
     # --- pooling ----------------------------------------------------------------------------------
     case("max_pool2d", lambda T, x: F(T).max_pool2d(x, 2), distinct(2, 3, 6, 5)),
+    case("max_pool2d", lambda T, x: F(T).max_pool2d(x, 2), distinct(2, 3, 6, 8), label="tiled_2x2"),
+    case("max_pool2d", lambda T, x: F(T).max_pool2d(x, 2), values(TIES), label="tiled_2x2_ties", gradcheck=False),
+    case("max_pool2d", lambda T, x: F(T).max_pool2d(x, (3, 2)), distinct(2, 7, 9), label="tiled_unbatched_margin"),
+    case("max_pool1d", lambda T, x: F(T).max_pool1d(x, 3), distinct(2, 3, 10), label="tiled"),
+    case("max_pool3d", lambda T, x: F(T).max_pool3d(x, 2), distinct(1, 2, 4, 4, 5), label="tiled"),
     case("max_pool2d", lambda T, x: F(T).max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True), distinct(1, 2, 6, 6), label="ceil_mode"),
     case("max_pool2d", lambda T, x: F(T).max_pool2d(x, (3, 2), stride=1, dilation=(1, 2), padding=1), distinct(1, 2, 5, 6), label="dilation"),
     case("max_pool2d", lambda T, x: F(T).max_pool2d(x, 2, stride=1, return_indices=True), values(TIES), label="ties", gradcheck=False),

@@ -32,6 +32,22 @@ def _bias_grad(gy, nd: int):
     return Sum.apply(gy, axes=(0, *range(2, 2 + nd)), keepdim=False)
 
 
+#: the im2col columns are k_size times the input: build them this many bytes of columns at a time
+#: (a chunk of the batch), which bounds the peak memory without costing BLAS its efficiency (the
+#: matmuls are per sample anyway)
+COLUMN_BYTES = 8 << 20
+
+
+def _batches(n: int, per_sample: int):
+    """Slices of the batch whose columns take about COLUMN_BYTES (at least one sample each)."""
+    step = max(1, COLUMN_BYTES // max(per_sample, 1))
+    return [slice(i, min(i + step, n)) for i in range(0, n, step)] or [slice(0, 0)]
+
+
+def _cols_bytes(c: int, geom: Geometry, itemsize: int) -> int:
+    return c * math.prod(geom.k_size) * math.prod(geom.y_size) * itemsize
+
+
 class Conv(Node):
     """y = w * x (correlation): dx = conv_transpose(gy, w), dw = conv_weight(x, gy), db = Σ gy"""
 
@@ -41,8 +57,11 @@ class Conv(Node):
     def forward(self, x, w, b=None):
         geom, g = self.geom, self.groups
         n, o = x.shape[0], w.shape[0]
-        cols = im2col(x, geom).reshape(n, g, -1, math.prod(geom.y_size))
-        y = np.matmul(w.reshape(g, o // g, -1), cols).reshape((n, o, *geom.y_size))
+        wm = w.reshape(g, o // g, -1)
+        y = np.empty((n, o, *geom.y_size), dtype=np.result_type(x, w))
+        for part in _batches(n, _cols_bytes(x.shape[1], geom, x.itemsize)):
+            cols = im2col(x[part], geom).reshape(-1, g, wm.shape[2], math.prod(geom.y_size))
+            np.matmul(wm, cols, out=y[part].reshape(-1, g, o // g, cols.shape[-1]))
         if b is not None:
             y += b.reshape(_bias_shape(b, geom.nd))
         return y
@@ -73,8 +92,17 @@ class ConvTranspose(Node):
         n, o = y.shape[0], w.shape[0]
         c = w.shape[1] * g
         wt = w.reshape(g, o // g, -1).swapaxes(1, 2)
-        cols = np.matmul(wt, y.reshape(n, g, o // g, -1))
-        x = col2im(cols.reshape((n, c, *geom.k_size, *geom.y_size)), geom)
+        parts = _batches(n, _cols_bytes(c, geom, y.itemsize))
+        x = None
+        for part in parts:
+            cols = np.matmul(wt, y[part].reshape(-1, g, o // g, math.prod(geom.y_size)))
+            xs = col2im(cols.reshape((-1, c, *geom.k_size, *geom.y_size)), geom)
+            if len(parts) == 1:
+                x = xs
+                break
+            if x is None:
+                x = np.empty((n, *xs.shape[1:]), dtype=xs.dtype)
+            x[part] = xs
         if b is not None:
             x = x + b.reshape(_bias_shape(b, geom.nd))
         return x
@@ -101,10 +129,16 @@ class ConvWeight(Node):
     def forward(self, x, y):
         geom, g = self.geom, self.groups
         n, o, c = x.shape[0], y.shape[1], x.shape[1]
-        cols = im2col(x, geom).reshape(n, g, -1, math.prod(geom.y_size))
-        ys = y.reshape(n, g, o // g, -1)
-        # per sample (O/g, Y) @ (Y, C/g·K), summed over the batch: no transposed copy of the columns
-        w = np.matmul(ys, cols.swapaxes(-1, -2)).sum(0)
+        ys = y.reshape(n, g, o // g, math.prod(geom.y_size))
+        w = None
+        for part in _batches(n, _cols_bytes(c, geom, x.itemsize)):
+            cols = im2col(x[part], geom).reshape(
+                -1, g, c // g * math.prod(geom.k_size), ys.shape[-1]
+            )
+            # per sample (O/g, Y) @ (Y, C/g·K), summed over the batch: no transposed copy of the
+            # columns
+            ws = np.matmul(ys[part], cols.swapaxes(-1, -2)).sum(0)
+            w = ws if w is None else w + ws
         return w.reshape((o, c // g, *geom.k_size))
 
     def backward(self, gw, x, y):

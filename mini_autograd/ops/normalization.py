@@ -103,7 +103,10 @@ def _channel(v, ndim: int):
 
 class BatchNorm(Function):
     """y = xhat w + b, xhat = (x - mean) / sqrt(var + eps) per channel over (N, *spatial):
-    dx = w rstd (gy - mean(gy) - xhat mean(gy xhat)); dw = Σ gy xhat; db = Σ gy"""
+    dx = w rstd (gy - mean(gy) - xhat mean(gy xhat)); dw = Σ gy xhat; db = Σ gy.
+
+    As torch, only the per-channel mean and rstd are kept (x is an input anyway): the plain
+    backward recomputes x - mean rather than holding xhat, a second input-sized array."""
 
     def __init__(self, eps: float) -> None:
         self.eps = eps
@@ -116,29 +119,34 @@ class BatchNorm(Function):
         n = x.size // x.shape[1]
         mean = np.add.reduce(x, axes, keepdims=True) / n
         d = x - mean
-        var = np.add.reduce(d * d, axes, keepdims=True) / n
+        var = np.add.reduce(np.square(d), axes, keepdims=True) / n
         self.mean, self.var = mean.reshape(-1), var.reshape(-1)
         rstd = 1.0 / np.sqrt(var + self.eps)
-        d *= rstd
-        self.xhat, self.rstd = d, rstd  # kept for the plain (array) backward
-        y = d if w is None else d * w.reshape(rstd.shape)
-        return y if b is None else y + b.reshape(rstd.shape)
+        self.mean_, self.rstd = mean, rstd  # kept for the plain (array) backward
+        d *= rstd if w is None else rstd * w.reshape(rstd.shape)
+        if b is not None:
+            d += b.reshape(rstd.shape)
+        return d
 
     def backward(self, gy, x, w=None, b=None):
         need = self.needs_input_grad
         axes = (0, *range(2, np.ndim(x)))
         if isinstance(gy, Tensor) or isinstance(x, Tensor) or isinstance(w, Tensor):
             return self._graph_backward(gy, x, w, b, axes)
-        xhat, rstd = self.xhat, self.rstd
-        n = xhat.size // xhat.shape[1]
+        mean, rstd = self.mean_, self.rstd
+        n = x.size // x.shape[1]
         sum_gy = np.add.reduce(gy, axes, keepdims=True)
-        sum_gyx = np.add.reduce(gy * xhat, axes, keepdims=True)
+        d = x - mean
+        dot = np.add.reduce(d * gy, axes, keepdims=True)  # Σ gy (x - mean) = Σ gy xhat / rstd
         grads = [None]
-        if need[0]:
-            scale = rstd if w is None else rstd * w.reshape(rstd.shape)
-            grads[0] = scale * (gy - sum_gy / n - xhat * (sum_gyx / n))
+        if need[0]:  # w rstd (gy - Σgy/n - (x - mean) rstd² Σ gy (x - mean) / n), in place
+            d *= rstd * rstd * (dot / n)
+            np.subtract(gy, d, out=d)
+            d -= sum_gy / n
+            d *= rstd if w is None else rstd * w.reshape(rstd.shape)
+            grads[0] = d
         if len(need) > 1:
-            grads.append(sum_gyx.reshape(-1) if need[1] else None)
+            grads.append((dot * rstd).reshape(-1) if need[1] else None)
         if len(need) > 2:
             grads.append(sum_gy.reshape(-1) if need[2] else None)
         return tuple(grads) if len(grads) > 1 else grads[0]

@@ -19,6 +19,7 @@ from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, out_size, pad_array, windows
 from .linalg import matmul
 from .padding import anchored
+from .pooling_tiled import TiledMaxPool, tiled
 from .unary import relu
 
 Size = int | Sequence[int]
@@ -183,11 +184,12 @@ def _max_indices(x: np.ndarray, geom: Geometry) -> np.ndarray:
     nd = geom.nd
     w = windows(pad_array(x, geom, _low(x.dtype)), geom)
     flat = w.reshape(*w.shape[: w.ndim - nd], -1)
-    local = np.argmax(flat, axis=-1)  # the first maximum, as torch (NaN counts as the maximum)
-    if x.dtype.kind == "f":
-        nan = np.isnan(flat).any(axis=-1)
+    local = np.argmax(flat, axis=-1)  # the first maximum, as torch
+    if x.dtype.kind == "f":  # a NaN is the maximum, the last NaN of a window (torch's loop)
+        nan = np.isnan(flat)
         if nan.any():
-            local = np.where(nan, np.argmax(np.isnan(flat), axis=-1), local)
+            last = flat.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+            local = np.where(nan.any(axis=-1), last, local)
     ks = np.unravel_index(local, geom.k_size)
     index = np.zeros(local.shape, dtype=np.int64)
     for i in range(nd):
@@ -208,6 +210,9 @@ def _disjoint(geom: Geometry) -> bool:
 def _max_pool(nd, op, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     x, squeeze = _pool_input(input, nd, op)
     geom = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, op)
+    if not return_indices and tiled(geom):
+        node = _node(nd, f"MaxPool{nd}DWithIndicesBackward0")
+        return TiledMaxPool(geom.k_size, geom.y_size, node)(x)
     idx = _max_indices(x._data[None] if squeeze else x._data, geom)
     node = _node(nd, f"MaxPool{nd}DWithIndicesBackward0")
     y = _gather(x, idx, node, squeeze, _disjoint(geom))
