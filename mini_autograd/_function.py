@@ -13,11 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _grad_mode, _version
+from . import _gcpause, _grad_mode, _version
 from ._tensor import Tensor, _make
 
 _grad_state = _grad_mode.state
 _epoch = _version.epoch
+_DEEP = _gcpause.DEEP
+_call_paused = _gcpause.call_paused
 
 # needs_input_grad of one- and two-input nodes, shared rather than built per node
 _ONE_NEEDS = (True,)
@@ -115,11 +117,20 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **params: Any) -> Any:
         """Run the op on Tensors (recording the graph), or on arrays inside a plain backward."""
-        fn = cls(**params) if params else cls()
-        for a in args:
-            if isinstance(a, Tensor):
-                return fn(*args)
-        return fn.forward(*args)
+        # no loop when the first argument is a Tensor: its iterator would be one more object
+        # for the collector, allocated before the pause below
+        a = args[0] if args else None
+        if not isinstance(a, Tensor):
+            for a in args:  # noqa: B007 - a is the first Tensor, or the loop ends without one
+                if isinstance(a, Tensor):
+                    break
+            else:
+                return (cls(**params) if params else cls()).forward(*args)
+        up = a.grad_fn
+        if up is not None and up.generation >= _DEEP:
+            # deep in a graph: the collector waits from the node's allocation on (see _gcpause)
+            return _call_paused(cls, args, params)
+        return (cls(**params) if params else cls())(*args)
 
     def forward(self, *xs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__}.forward")
