@@ -20,6 +20,9 @@ _grad_state = _grad_mode.state
 _epoch = _version.epoch
 _DEEP = _gcpause.DEEP
 _call_paused = _gcpause.call_paused
+_new = Tensor.__new__
+_float64, _ndarray = np.float64, np.ndarray
+_NO_PARAMS: dict[str, Any] = {}
 
 # needs_input_grad of one- and two-input nodes, shared rather than built per node
 _ONE_NEEDS = (True,)
@@ -97,6 +100,15 @@ class Function:
             fn = inputs[0].grad_fn
             if fn is not None:
                 gen = fn.generation + 1
+        elif len(need) == 2:  # no zip object: one allocation less per node
+            if need[0]:
+                fn = inputs[0].grad_fn
+                if fn is not None:
+                    gen = fn.generation + 1
+            if need[1]:
+                fn = inputs[1].grad_fn
+                if fn is not None and fn.generation >= gen:
+                    gen = fn.generation + 1
         else:
             for x, x_needs in zip(inputs, need, strict=False):  # same length by construction
                 if x_needs:
@@ -107,7 +119,19 @@ class Function:
         if self.save_output:
             self._y = ys
         if type(ys) is not tuple:
-            return _make(ys, self) if ys.dtype.kind == "f" else _make(ys)
+            if type(ys) is not _float64 and ys.dtype.kind != "f":  # a 0-d result is a scalar
+                return _make(ys)
+            # _make(ys, self), inlined: this is the hot path of every recorded op
+            t = _new(Tensor)
+            t._data = ys
+            t.grad_fn = self
+            t._requires_grad = True
+            t._grad = None
+            t._output_nr = 0
+            t._retains_grad = False
+            t._hooks = None
+            t._rebased = None
+            return t
         self.n_outputs = len(ys)
         self._out_meta = [(np.shape(y), y.dtype) for y in ys]
         return tuple(
@@ -131,6 +155,26 @@ class Function:
             # deep in a graph: the collector waits from the node's allocation on (see _gcpause)
             return _call_paused(cls, args, params)
         return (cls(**params) if params else cls())(*args)
+
+    @classmethod
+    def on_tensor(cls, x: Tensor) -> Any:
+        """cls()(x) for a Tensor x, as `apply` (the collector waits deep in a graph), with
+        nothing to look for: the public unary ops call this."""
+        up = x.grad_fn
+        if up is not None and up.generation >= _DEEP:
+            return _call_paused(cls, (x,), _NO_PARAMS)
+        return cls()(x)
+
+    @classmethod
+    def on_operands(cls, a: Any, b: Any) -> Any:
+        """cls()(a, b) for two operands of which one is a Tensor, as `apply`: the public binary
+        ops call this."""
+        up = a.grad_fn if isinstance(a, Tensor) else None
+        if up is None and isinstance(b, Tensor):
+            up = b.grad_fn
+        if up is not None and up.generation >= _DEEP:
+            return _call_paused(cls, (a, b), _NO_PARAMS)
+        return cls()(a, b)
 
     def forward(self, *xs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -211,8 +255,8 @@ class Function:
             self.needs_input_grad = None  # freed: backward through it again raises
         elif self.__dict__.get("view_key") is not None:
             return  # a view's base stays: in-place writes go through it
-        for x in inputs:
-            if type(x) is Tensor and x._data.nbytes > 4096:  # only big ones: stubs cost time
+        for x in inputs:  # only big arrays (a 0-d result is a numpy scalar): stubs cost time
+            if type(x) is Tensor and type(x._data) is _ndarray and x._data.nbytes > 4096:
                 self.inputs = tuple([_stub(x) for x in inputs])
                 return
 

@@ -188,7 +188,7 @@ def _binary(
 ):
     """The forward and reflected wrappers of a broadcasting binary op, with torch's promotion."""
     # bound once: a bound method per call would be one more object for the gc
-    fn_apply, reflected_apply = fn_cls.apply, (reflected_cls or fn_cls).apply
+    fn_apply, reflected_apply = fn_cls.on_operands, (reflected_cls or fn_cls).on_operands
 
     def apply(input: Any, other: Any) -> Tensor:
         a, b = binary_operands(input, other, op, floating)
@@ -254,7 +254,7 @@ def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     fn = Pow if ta and tb else PowTensorScalar if ta else PowScalarTensor
     try:
-        return fn.apply(a, b)
+        return fn.on_operands(a, b)
     except ValueError:
         raise broadcast_error("pow", np.shape(data(a)), np.shape(data(b))) from None
 

@@ -147,7 +147,7 @@ class Scale(Node):
 
 
 def _floating(fn_cls: type[Function], name: str, doc: str, aliases: tuple[str, ...] = ()):
-    apply = fn_cls.apply  # bound once: a bound method per call is one more object for the gc
+    apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
 
     def op(input: Tensor) -> Tensor:
         return apply(float_arg(input, name))

@@ -271,7 +271,7 @@ class Round(Node):
 def _floating(fn_cls: type[Function], name: str, doc: str, **reg: object):
     """Register a floating unary op: integer inputs become the default float dtype."""
 
-    apply = fn_cls.apply  # bound once: a bound method per call is one more object for the gc
+    apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
 
     def op(input: Tensor) -> Tensor:
         return apply(float_arg(input, name))
@@ -284,7 +284,7 @@ def _floating(fn_cls: type[Function], name: str, doc: str, **reg: object):
 def _same_dtype(fn_cls: type[Function], name: str, doc: str, **reg: object):
     """Register a unary op that keeps the input's dtype."""
 
-    apply = fn_cls.apply  # bound once: a bound method per call is one more object for the gc
+    apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
 
     def op(input: Tensor) -> Tensor:
         return apply(tensor_arg(input, name))
