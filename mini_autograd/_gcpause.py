@@ -32,6 +32,7 @@ DEEP = 256
 _isenabled, _disable, _enable = gc.isenabled, gc.disable, gc.enable
 
 _lock = threading.Lock()
+_acquire, _release = _lock.acquire, _lock.release
 _depth = 0  # backward passes inside the pause, across threads
 _resume = False  # whether the collector was enabled when the first of them paused it
 
@@ -39,21 +40,29 @@ _resume = False  # whether the collector was enabled when the first of them paus
 def pause() -> None:
     """Enter the pause (pair every call with `resume()` in a finally)."""
     global _depth, _resume
-    with _lock:
+    # the lock's bound methods are made once: `with _lock` would allocate two per call, and an
+    # allocation here, after a deep forward, starts a collection over the whole young graph
+    _acquire()
+    try:
         if _depth == 0:
-            _resume = gc.isenabled()
+            _resume = _isenabled()
             if _resume:
-                gc.disable()
+                _disable()
         _depth += 1
+    finally:
+        _release()
 
 
 def resume() -> None:
     """Leave the pause; the last one out re-enables the collector if it was enabled."""
     global _depth
-    with _lock:
+    _acquire()
+    try:
         _depth -= 1
         if _depth == 0 and _resume:
-            gc.enable()
+            _enable()
+    finally:
+        _release()
 
 
 def call_paused(make: Callable[..., Any], args: tuple, params: dict) -> Any:
