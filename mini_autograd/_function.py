@@ -22,7 +22,7 @@ _DEEP = _gcpause.DEEP
 _call_paused = _gcpause.call_paused
 _new = Tensor.__new__
 _float64, _ndarray = np.float64, np.ndarray
-_NO_PARAMS: dict[str, Any] = {}
+_gc_isenabled, _gc_disable, _gc_enable = _gcpause._isenabled, _gcpause._disable, _gcpause._enable
 
 # needs_input_grad of one- and two-input nodes, shared rather than built per node
 _ONE_NEEDS = (True,)
@@ -161,8 +161,12 @@ class Function:
         """cls()(x) for a Tensor x, as `apply` (the collector waits deep in a graph), with
         nothing to look for: the public unary ops call this."""
         up = x.grad_fn
-        if up is not None and up.generation >= _DEEP:
-            return _call_paused(cls, (x,), _NO_PARAMS)
+        if up is not None and up.generation >= _DEEP and _gc_isenabled():
+            _gc_disable()  # _gcpause.call_paused, inlined
+            try:
+                return cls()(x)
+            finally:
+                _gc_enable()
         return cls()(x)
 
     @classmethod
@@ -172,8 +176,12 @@ class Function:
         up = a.grad_fn if isinstance(a, Tensor) else None
         if up is None and isinstance(b, Tensor):
             up = b.grad_fn
-        if up is not None and up.generation >= _DEEP:
-            return _call_paused(cls, (a, b), _NO_PARAMS)
+        if up is not None and up.generation >= _DEEP and _gc_isenabled():
+            _gc_disable()  # _gcpause.call_paused, inlined
+            try:
+                return cls()(a, b)
+            finally:
+                _gc_enable()
         return cls()(a, b)
 
     def forward(self, *xs: Any) -> Any:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 #: graphs at least this deep (a node's generation) pause the collector while built or walked
-DEEP = 256
+DEEP = 64
 
 _isenabled, _disable, _enable = gc.isenabled, gc.disable, gc.enable
 
