@@ -103,16 +103,19 @@ def run_backward(
     deep = bool(heap) and heap[0][0] <= -_gcpause.DEEP
     if deep:
         _gcpause.pause()
-    nxt = None  # the function to run next when it is the only one waiting (a chain): no heap
+    # the function to run next, and its output gradients, when it is the only one waiting (a
+    # chain): no heap, no pending entry
+    nxt: Function | None = None
+    nxt_gys: list[Any] = []
     try:
         while True:
             if nxt is not None:
-                fn, nxt = nxt, None
+                fn, gys, nxt = nxt, nxt_gys, None
             elif heap:
                 fn = heappop(heap)[2]
+                gys = pending.pop(fn)
             else:
                 break
-            gys = pending.pop(fn)
             inputs = fn.inputs
             if fn.needs_input_grad is None:  # released by an earlier backward
                 raise RuntimeError(_FREED)
@@ -135,9 +138,12 @@ def run_backward(
                     if heap or up is None or x._rebased is not None or needed is not None:
                         deliver(x, gx, fn, gys)
                     else:  # x's function is the only one waiting: deliver() without the heap
-                        grads = pending[up] = [None] * up.n_outputs
-                        grads[x._output_nr] = gx
                         nxt = up
+                        if up.n_outputs == 1:
+                            nxt_gys = [gx]
+                        else:
+                            nxt_gys = [None] * up.n_outputs
+                            nxt_gys[x._output_nr] = gx
             elif len(inputs) == 2:  # binary ops: no argument list, zip or enumerate per node
                 a, b = inputs
                 if create_graph:
