@@ -10,13 +10,15 @@ thresholds are never touched:
 
 - `pause()`/`resume()` around a backward pass of a deep graph (and its set-up): nested and
   concurrent passes (threads) share one pause, the last one out re-enables the collector.
-- `call_paused(...)` around one op whose input is deep in a graph (`Function.apply`): the whole
+- `call_paused(...)` around one op whose input is deep in a graph (`Function.apply`, and inlined
+  in `Function.on_tensor`/`on_operands`, which the public unary and binary ops call): the whole
   op, from its node's allocation to its output's, so that the collector's counter only runs
   past its threshold inside the pause. The collection it defers happens at the next allocation
   outside (user code, a shallow op), or never when the graph is freed first (freeing an object
   takes it off the counter again). This one is per op, so it is lock-free: only the caller that
   found the collector enabled and disabled it re-enables it; a concurrent caller finding it
-  disabled runs as is. No interleaving leaves the collector disabled.
+  disabled runs as is. No interleaving leaves the collector disabled. (Either scope undoes a
+  `gc.disable()` that another thread makes while it holds the pause, microseconds for an op.)
 """
 
 from __future__ import annotations
