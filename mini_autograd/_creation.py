@@ -40,6 +40,12 @@ def tensor(
     Python floats become the default dtype (float32), ints int64, bools bool; numpy arrays keep
     their dtype unless `dtype` is given.
     """
+    if type(data) is float:  # a learner's most common call: one number, straight to its dtype
+        np_dtype = _dtype.get_default_dtype().np if dtype is None else _dtype.as_numpy_dtype(dtype)
+        if np_dtype.kind == "f":
+            t = _make(np.array(data, dtype=np_dtype))
+            t._requires_grad = bool(requires_grad)
+            return t
     # with an explicit dtype, convert Python floats straight to it (no detour through float32)
     arr = _to_array(data, None if dtype is not None else _dtype.get_default_dtype().np, "tensor")
     if dtype is not None:

@@ -103,10 +103,19 @@ def run_backward(
     deep = bool(heap) and heap[0][0] <= -_gcpause.DEEP
     if deep:
         _gcpause.pause()
+    # the function to run next, and its output gradients, when it is the only one waiting (a
+    # chain): no heap, no pending entry
+    nxt: Function | None = None
+    nxt_gys: list[Any] = []
     try:
-        while heap:
-            fn = heappop(heap)[2]
-            gys = pending.pop(fn)
+        while True:
+            if nxt is not None:
+                fn, gys, nxt = nxt, nxt_gys, None
+            elif heap:
+                fn = heappop(heap)[2]
+                gys = pending.pop(fn)
+            else:
+                break
             inputs = fn.inputs
             if fn.needs_input_grad is None:  # released by an earlier backward
                 raise RuntimeError(_FREED)
@@ -125,7 +134,47 @@ def run_backward(
                     same_kind = gx.__class__ is d.__class__ and gx.dtype is d.dtype
                     if not (same_kind and gx.shape == d.shape):
                         gx = _conform(gx, x, fn, 0)
-                    deliver(x, gx, fn, gys)
+                    up = x.grad_fn
+                    if heap or up is None or x._rebased is not None or needed is not None:
+                        deliver(x, gx, fn, gys)
+                    else:  # x's function is the only one waiting: deliver() without the heap
+                        nxt = up
+                        if up.n_outputs == 1:
+                            nxt_gys = [gx]
+                        else:
+                            nxt_gys = [None] * up.n_outputs
+                            nxt_gys[x._output_nr] = gx
+            elif len(inputs) == 2:  # binary ops: no argument list, zip or enumerate per node
+                a, b = inputs
+                if create_graph:
+                    gxs = fn.backward(gy, a, b)
+                else:
+                    gxs = fn.backward(
+                        gy,
+                        a._data if isinstance(a, Tensor) else a,
+                        b._data if isinstance(b, Tensor) else b,
+                    )
+                if len(gxs) != 2:
+                    raise RuntimeError(
+                        f"function {fn.name()} returned an incorrect number of "
+                        f"gradients (expected 2, got {len(gxs)})"
+                    )
+                ga, gb = gxs
+                needs = fn.needs_input_grad
+                if needs[0] and ga is not None:
+                    d = a._data
+                    if not (
+                        ga.__class__ is d.__class__ and ga.dtype is d.dtype and ga.shape == d.shape
+                    ):
+                        ga = _conform(ga, a, fn, 0)
+                    deliver(a, ga, fn, gys)
+                if needs[1] and gb is not None:
+                    d = b._data
+                    if not (
+                        gb.__class__ is d.__class__ and gb.dtype is d.dtype and gb.shape == d.shape
+                    ):
+                        gb = _conform(gb, b, fn, 1)
+                    deliver(b, gb, fn, gys)
             else:
                 if create_graph:
                     gxs = fn.backward(gy, *inputs)

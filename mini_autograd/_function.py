@@ -13,11 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from . import _grad_mode, _version
+from . import _gcpause, _grad_mode, _version
 from ._tensor import Tensor, _make
 
 _grad_state = _grad_mode.state
 _epoch = _version.epoch
+_DEEP = _gcpause.DEEP
+_call_paused = _gcpause.call_paused
+_new = Tensor.__new__
+_float64, _ndarray = np.float64, np.ndarray
+_gc_isenabled, _gc_disable, _gc_enable = _gcpause._isenabled, _gcpause._disable, _gcpause._enable
 
 # needs_input_grad of one- and two-input nodes, shared rather than built per node
 _ONE_NEEDS = (True,)
@@ -95,6 +100,15 @@ class Function:
             fn = inputs[0].grad_fn
             if fn is not None:
                 gen = fn.generation + 1
+        elif len(need) == 2:  # no zip object: one allocation less per node
+            if need[0]:
+                fn = inputs[0].grad_fn
+                if fn is not None:
+                    gen = fn.generation + 1
+            if need[1]:
+                fn = inputs[1].grad_fn
+                if fn is not None and fn.generation >= gen:
+                    gen = fn.generation + 1
         else:
             for x, x_needs in zip(inputs, need, strict=False):  # same length by construction
                 if x_needs:
@@ -105,7 +119,19 @@ class Function:
         if self.save_output:
             self._y = ys
         if type(ys) is not tuple:
-            return _make(ys, self) if ys.dtype.kind == "f" else _make(ys)
+            if type(ys) is not _float64 and ys.dtype.kind != "f":  # a 0-d result is a scalar
+                return _make(ys)
+            # _make(ys, self), inlined: this is the hot path of every recorded op
+            t = _new(Tensor)
+            t._data = ys
+            t.grad_fn = self
+            t._requires_grad = True
+            t._grad = None
+            t._output_nr = 0
+            t._retains_grad = False
+            t._hooks = None
+            t._rebased = None
+            return t
         self.n_outputs = len(ys)
         self._out_meta = [(np.shape(y), y.dtype) for y in ys]
         return tuple(
@@ -115,11 +141,48 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **params: Any) -> Any:
         """Run the op on Tensors (recording the graph), or on arrays inside a plain backward."""
-        fn = cls(**params) if params else cls()
-        for a in args:
-            if isinstance(a, Tensor):
-                return fn(*args)
-        return fn.forward(*args)
+        # no loop when the first argument is a Tensor: its iterator would be one more object
+        # for the collector, allocated before the pause below
+        a = args[0] if args else None
+        if not isinstance(a, Tensor):
+            for a in args:  # noqa: B007 - a is the first Tensor, or the loop ends without one
+                if isinstance(a, Tensor):
+                    break
+            else:
+                return (cls(**params) if params else cls()).forward(*args)
+        up = a.grad_fn
+        if up is not None and up.generation >= _DEEP:
+            # deep in a graph: the collector waits from the node's allocation on (see _gcpause)
+            return _call_paused(cls, args, params)
+        return (cls(**params) if params else cls())(*args)
+
+    @classmethod
+    def on_tensor(cls, x: Tensor) -> Any:
+        """cls()(x) for a Tensor x, as `apply` (the collector waits deep in a graph), with
+        nothing to look for: the public unary ops call this."""
+        up = x.grad_fn
+        if up is not None and up.generation >= _DEEP and _gc_isenabled():
+            _gc_disable()  # _gcpause.call_paused, inlined
+            try:
+                return cls()(x)
+            finally:
+                _gc_enable()
+        return cls()(x)
+
+    @classmethod
+    def on_operands(cls, a: Any, b: Any) -> Any:
+        """cls()(a, b) for two operands of which one is a Tensor, as `apply`: the public binary
+        ops call this."""
+        up = a.grad_fn if isinstance(a, Tensor) else None
+        if up is None and isinstance(b, Tensor):
+            up = b.grad_fn
+        if up is not None and up.generation >= _DEEP and _gc_isenabled():
+            _gc_disable()  # _gcpause.call_paused, inlined
+            try:
+                return cls()(a, b)
+            finally:
+                _gc_enable()
+        return cls()(a, b)
 
     def forward(self, *xs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -200,8 +263,8 @@ class Function:
             self.needs_input_grad = None  # freed: backward through it again raises
         elif self.__dict__.get("view_key") is not None:
             return  # a view's base stays: in-place writes go through it
-        for x in inputs:
-            if type(x) is Tensor and x._data.nbytes > 4096:  # only big ones: stubs cost time
+        for x in inputs:  # only big arrays (a 0-d result is a numpy scalar): stubs cost time
+            if type(x) is Tensor and type(x._data) is _ndarray and x._data.nbytes > 4096:
                 self.inputs = tuple([_stub(x) for x in inputs])
                 return
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _device, _dtype, _grad_mode, _version
+from . import _device, _dtype, _gcpause, _grad_mode, _version
 from ._dtype import dtype as DType
 from ._format import format_tensor
 
@@ -149,7 +149,16 @@ class Tensor:
         # autograd imports this module, so find it at call time; sys.modules skips the import
         # machinery (a `from .autograd import` here cost 0.5 us per call)
         autograd = sys.modules[f"{__package__}.autograd"]
-        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        fn = self.grad_fn
+        if fn is None or fn.generation < _gcpause.DEEP:
+            autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+            return
+        # a deep graph: the collector waits from here (the set-up allocates too), see _gcpause
+        _gcpause.pause()
+        try:
+            autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        finally:
+            _gcpause.resume()
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""

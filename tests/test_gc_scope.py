@@ -91,3 +91,122 @@ def test_concurrent_deep_backwards_share_one_pause():
         t.join()
     assert not errors
     assert gc.isenabled() and _gcpause._depth == 0
+
+
+# --- the forward: one op of a deep graph runs with the collector paused --------------------------
+
+
+def _probe_op(seen: list, fail: bool = False):
+    """A unary op that records whether the collector is enabled while it runs."""
+    from mini_autograd._function import Function
+
+    class Probe(Function):
+        def forward(self, x):
+            seen.append(gc.isenabled())
+            if fail:
+                raise ValueError("forward failed")
+            return x * 1.0
+
+        def backward(self, gy, x):
+            return gy
+
+    return Probe
+
+
+def test_an_op_deep_in_a_graph_runs_paused_and_restores_the_collector():
+    gc.set_threshold(500, 7, 3)
+    seen = []
+    probe = _probe_op(seen)
+    _, y = _deep()
+    out = probe.apply(y)
+    assert seen == [False]
+    assert gc.isenabled() and gc.get_threshold() == (500, 7, 3)
+    assert out.grad_fn.generation == y.grad_fn.generation + 1
+
+
+def test_an_op_near_the_leaves_does_not_touch_the_collector():
+    seen = []
+    probe = _probe_op(seen)
+    x = T.tensor(1.0, requires_grad=True)
+    probe.apply(x * 2.0)
+    assert seen == [True]
+
+
+def test_an_exception_inside_a_deep_op_restores_the_collector():
+    gc.set_threshold(500, 7, 3)
+    seen = []
+    probe = _probe_op(seen, fail=True)
+    _, y = _deep()
+    with pytest.raises(ValueError, match="forward failed"):
+        probe.apply(y)
+    assert seen == [False]
+    assert gc.isenabled() and gc.get_threshold() == (500, 7, 3)
+    with pytest.raises(RuntimeError):  # a broadcasting error deep in a graph, too
+        (y * T.ones(3)) + T.ones(2)
+    assert gc.isenabled()
+
+
+def test_a_user_disabled_collector_stays_disabled_through_deep_ops():
+    seen = []
+    probe = _probe_op(seen)
+    _, y = _deep()
+    gc.disable()
+    probe.apply(y * 2.0)
+    assert seen == [False] and not gc.isenabled()
+
+
+def test_building_a_deep_chain_defers_the_collections_to_code_outside_the_ops():
+    gc.set_threshold(700, 10, 10)
+    starts = []
+
+    def count(phase, info):
+        if phase == "start":
+            starts.append(info["generation"])
+
+    x = T.tensor(1.0, dtype=T.float64, requires_grad=True)
+    y = x
+    for _ in range(_gcpause.DEEP):  # the shallow part: collections as usual
+        y = y * 1.0001
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        for _ in range(3000):  # ~9000 tracked objects: a dozen collections without the pause
+            y = y * 1.0001
+        during = len(starts)
+        garbage = [[] for _ in range(2000)]  # the user's own allocations collect as before
+        after = len(starts)
+    finally:
+        gc.callbacks.remove(count)
+    assert during == 0 and after >= 1
+    assert gc.isenabled() and garbage
+    y.backward()
+    assert x.grad.item() == pytest.approx(1.0001 ** (3000 + _gcpause.DEEP), rel=1e-6)
+
+
+def test_concurrent_deep_forwards_and_backwards_leave_the_collector_enabled():
+    errors = []
+
+    def work():
+        try:
+            for _ in range(5):
+                x, y = _deep()
+                (y * 2.0).tanh().backward()
+                assert x.grad is not None
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert gc.isenabled() and _gcpause._depth == 0
+
+
+def test_a_deep_backward_pauses_from_its_set_up():
+    seen = []
+    x, y = _deep()
+    y.register_hook(lambda g: seen.append(gc.isenabled()))  # the root's hook: first in the walk
+    y.backward()
+    assert seen == [False] and gc.isenabled()

@@ -83,7 +83,7 @@ def scalar_exp(T: ModuleType) -> Step:
     title="a chain of n tanh on a 0-d float64 tensor, fwd+bwd",
     size={"n": 1000},
     quick={"n": 10},
-    goal=0.8,
+    goal=0.5,
 )
 def tanh_chain(T: ModuleType, n: int) -> Step:
     def step() -> object:

@@ -187,19 +187,20 @@ def _binary(
     reflected_cls: type[Function] | None = None,
 ):
     """The forward and reflected wrappers of a broadcasting binary op, with torch's promotion."""
-    reflected_cls = reflected_cls or fn_cls
+    # bound once: a bound method per call would be one more object for the gc
+    fn_apply, reflected_apply = fn_cls.on_operands, (reflected_cls or fn_cls).on_operands
 
     def apply(input: Any, other: Any) -> Tensor:
         a, b = binary_operands(input, other, op, floating)
         try:
-            return fn_cls()(a, b)
+            return fn_apply(a, b)
         except ValueError:
             raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
 
     def reflected(input: Any, other: Any) -> Tensor:
         a, b = binary_operands(other, input, op, floating)
         try:
-            return reflected_cls()(a, b)
+            return reflected_apply(a, b)
         except ValueError:
             raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
 
@@ -251,9 +252,9 @@ def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
     integer = (a if ta else b)._data.dtype.kind in "iub"  # operands share the result dtype now
     if integer and np.any(data(b) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    fn = Pow() if ta and tb else PowTensorScalar() if ta else PowScalarTensor()
+    fn = Pow if ta and tb else PowTensorScalar if ta else PowScalarTensor
     try:
-        return fn(a, b)
+        return fn.on_operands(a, b)
     except ValueError:
         raise broadcast_error("pow", np.shape(data(a)), np.shape(data(b))) from None
 

@@ -147,8 +147,10 @@ class Scale(Node):
 
 
 def _floating(fn_cls: type[Function], name: str, doc: str, aliases: tuple[str, ...] = ()):
+    apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
+
     def op(input: Tensor) -> Tensor:
-        return fn_cls()(float_arg(input, name))
+        return apply(float_arg(input, name))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc

@@ -297,8 +297,10 @@ class Round(Node):
 def _floating(fn_cls: type[Function], name: str, doc: str, **reg: object):
     """Register a floating unary op: integer inputs become the default float dtype."""
 
+    apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
+
     def op(input: Tensor) -> Tensor:
-        return fn_cls()(float_arg(input, name))
+        return apply(float_arg(input, name))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
@@ -308,8 +310,10 @@ def _floating(fn_cls: type[Function], name: str, doc: str, **reg: object):
 def _same_dtype(fn_cls: type[Function], name: str, doc: str, **reg: object):
     """Register a unary op that keeps the input's dtype."""
 
+    apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
+
     def op(input: Tensor) -> Tensor:
-        return fn_cls()(tensor_arg(input, name))
+        return apply(tensor_arg(input, name))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
