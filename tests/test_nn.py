@@ -324,6 +324,24 @@ def test_to_double_keeps_parameter_identity():
         model.to(mt.int64)
 
 
+def test_half_casts_floating_parameters_and_buffers_as_torch():
+    ref = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    ours = mnn.Sequential(mnn.Linear(3, 2), mnn.BatchNorm1d(2))
+    ours.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
+    assert ours.half() is ours
+    ref.half()
+    for (name, theirs), (_, mine) in zip(ref.state_dict().items(), ours.state_dict().items()):
+        assert str(mine.dtype) == str(theirs.dtype).replace("torch", "mini_autograd"), name
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+    ours.eval(), ref.eval()
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float16)
+    np.testing.assert_allclose(
+        ours(mt.tensor(x)).detach().numpy(), ref(torch.tensor(x)).detach().numpy(), atol=3e-3
+    )
+    with pytest.raises(TypeError, match="bfloat16 is not a dtype in mini_autograd"):
+        ours.bfloat16()
+
+
 def test_deepcopy_and_pickle():
     for model, dump in (
         (custom(mt), copy.deepcopy),

@@ -211,3 +211,32 @@ def test_dropout_between_layers_only_in_training():
     gru.train()
     c, d = gru(x)[0], gru(x)[0]
     assert not np.array_equal(c.detach().numpy(), d.detach().numpy())
+
+
+@pytest.mark.parametrize(
+    ("kind", "use"), [("LSTM", "h_n"), ("LSTM", "c_n"), ("LSTM", "output"), ("GRU", "h_n")]
+)
+def test_whole_layer_node_gradients_and_second_order_match_torch(kind, use):
+    """A one-direction layer over equal-length sequences is one node (LSTMLayerBackward,
+    GRULayerBackward) with its own BPTT: first and second derivatives still torch's, whichever
+    output the loss reads (c_n alone: the hidden outputs get no gradient)."""
+    ours, ref = _pair(kind, {}, input_size=3, hidden=5)
+    x, h0, c0 = (RNG.standard_normal(s) for s in ((6, 2, 3), (1, 2, 5), (1, 2, 5)))
+    grads = []
+    for T, model in ((mt, ours), (torch, ref)):
+        inputs = [
+            T.tensor(a, requires_grad=True) for a in ((x, h0, c0) if kind == "LSTM" else (x, h0))
+        ]
+        out, state = model(inputs[0], tuple(inputs[1:]) if kind == "LSTM" else inputs[1])
+        y = {"output": out, "h_n": state[0] if kind == "LSTM" else state}.get(use)
+        y = state[1] if use == "c_n" else y
+        params = list(model.parameters())
+        first = T.autograd.grad((y**2).sum(), inputs + params, create_graph=True)
+        second = T.autograd.grad(sum((g**2).sum() for g in first), [inputs[0], params[1]])
+        grads.append([g.detach().numpy() for g in (*first, *second)])
+    node = ours(mt.tensor(x, requires_grad=True))[0].grad_fn
+    while node.name() == "ViewBackward0":
+        node = node.next_functions[0][0]
+    assert node.name() == f"{kind}LayerBackward"
+    for a, b in zip(*grads, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

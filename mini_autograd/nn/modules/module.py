@@ -383,6 +383,17 @@ class Module:
     def double(self: M) -> M:
         return self.to(_dtype.float64)
 
+    def half(self: M) -> M:
+        """Floating parameters and buffers to float16, as torch."""
+        return self.to(_dtype.float16)
+
+    def bfloat16(self: M) -> M:
+        """Refused: numpy has no bfloat16, so neither does mini_autograd."""
+        raise TypeError(
+            "Module.bfloat16: bfloat16 is not a dtype in mini_autograd (numpy has none); "
+            "use .half() for float16 or .float()"
+        )
+
     def cpu(self: M) -> M:
         return self
 

@@ -21,6 +21,7 @@ from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
+from ._rnn_fused import GRULayer, LSTMLayer
 from .module import Module
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -72,6 +73,32 @@ def _merge(new: Any, old: Any, n: int) -> Any:
     if isinstance(new, tuple):
         return tuple(_merge(a, b, n) for a, b in zip(new, old, strict=True))
     return new if old.shape[0] == n else cat([new, old[n:]], 0)
+
+
+def _fusable(w: dict[str, Tensor | None], sizes: list[int]) -> bool:
+    """A whole layer as one node: equal-length sequences, no projection."""
+    return w["weight_hr"] is None and len(set(sizes)) == 1
+
+
+def _fused_lstm(data: Tensor, sizes: list[int], state: Any, w: dict) -> tuple[Tensor, Any]:
+    """One LSTMLayer node: the input projection of every step in one matmul, then the loop."""
+    gx = F.linear(data, w["weight_ih"], w["bias_ih"])
+    if w["bias_hh"] is not None:
+        gx = gx + w["bias_hh"]
+    steps, batch = len(sizes), sizes[0]
+    hs, c = LSTMLayer.apply(gx.reshape(steps, batch, gx.shape[1]), *state, w["weight_hh"])
+    return hs.reshape(steps * batch, hs.shape[2]), (hs[steps - 1], c)
+
+
+def _fused_gru(data: Tensor, sizes: list[int], h0: Tensor, w: dict) -> tuple[Tensor, Tensor]:
+    """One GRULayer node: the input projection of every step in one matmul, then the loop."""
+    gx = F.linear(data, w["weight_ih"], w["bias_ih"])
+    steps, batch = len(sizes), sizes[0]
+    hs = GRULayer.apply(gx.reshape(steps, batch, gx.shape[1]), h0, w["weight_hh"], w["bias_hh"])
+    return hs.reshape(steps * batch, hs.shape[2]), hs[steps - 1]
+
+
+_FUSED = {"LSTM": _fused_lstm, "GRU": _fused_gru}
 
 
 class RNNBase(Module):
@@ -249,6 +276,11 @@ class RNNBase(Module):
                 k = layer * directions + direction
                 state = (hx[0][k], hx[1][k]) if isinstance(hx, tuple) else hx[k]
                 w = self._weights(layer, direction)
+                if self.mode in _FUSED and not direction and _fusable(w, sizes):
+                    data_out, final = _FUSED[self.mode](data, sizes, state, w)
+                    finals.append(final)
+                    outs.append(data_out)
+                    continue
                 gx = split(F.linear(data, w["weight_ih"], w["bias_ih"]), sizes, 0)
                 extra = (w["weight_hr"],) if self.mode == "LSTM" else ()
                 order = range(len(sizes) - 1, -1, -1) if direction else range(len(sizes))
