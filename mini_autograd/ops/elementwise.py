@@ -63,8 +63,7 @@ class Rsub(Sub):
 
     scalar_edges = False
 
-    def name(self) -> str:
-        return "RsubBackward1"
+    node = "RsubBackward1"
 
 
 class Mul(Function):
@@ -122,8 +121,7 @@ class Pow(Function):
 
     save_output = True  # a^b, for the exponent's gradient
 
-    def name(self) -> str:
-        return "PowBackward1"
+    node = "PowBackward1"
 
     def forward(self, a, b):
         return quiet(np.power, a, b)
@@ -149,8 +147,7 @@ class PowTensorScalar(Pow):
 
     save_output = False
 
-    def name(self) -> str:
-        return "PowBackward0"
+    node = "PowBackward0"
 
     def forward(self, a, b):
         if b == 2:  # np.power misses numpy's fast path for squaring: np.square is 2-3x faster
@@ -166,8 +163,7 @@ class PowTensorScalar(Pow):
 class PowScalarTensor(Pow):
     """number ** tensor"""
 
-    def name(self) -> str:
-        return "PowBackward2"
+    node = "PowBackward2"
 
 
 class Log(Function):
