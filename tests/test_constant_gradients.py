@@ -8,10 +8,14 @@ import pytest
 import torch
 
 import mini_autograd as ma
+import mini_autograd.nn.functional  # noqa: F401 - T.nn.functional in both
 
 PROGRAMS = {
     "relu": lambda T, x: T.relu(x),
     "relu squared": lambda T, x: T.relu(x) ** 2,
+    "leaky_relu slope 0": lambda T, x: T.nn.functional.leaky_relu(x, negative_slope=0.0),
+    "leaky_relu": lambda T, x: T.nn.functional.leaky_relu(x, 0.1),
+    "leaky_relu squared": lambda T, x: T.nn.functional.leaky_relu(x, 0.1) ** 2,
     "exp of sign": lambda T, x: T.exp(T.sign(x)),
     "sin of ceil": lambda T, x: T.sin(T.ceil(x)),
     "floor": lambda T, x: T.floor(x) * 3,
