@@ -66,6 +66,21 @@ class Function:
     #: after the op ran is no error, as in torch; the safe default makes such a write an error.
     saves: tuple[int, ...] | None = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # the class takes torch's node name (`type(y.grad_fn).__name__ == "AddBackward0"`, as in
+        # torch): a class-level `node` string, else the op's name + "Backward0". Nodes named per
+        # call (ops.Node) move to a same-layout subclass of that name, made once (named_class).
+        super().__init_subclass__(**kwargs)
+        if "_origin" in cls.__dict__:
+            return
+        cls._origin = cls
+        fixed = cls.__dict__.get("node")
+        if isinstance(fixed, str):
+            delattr(cls, "node")  # the name is the type's now (ops.Node.node reads it)
+        cls.__name__ = cls.__qualname__ = (
+            fixed if isinstance(fixed, str) else cls.__name__ + "Backward0"
+        )
+
     def __call__(self, *inputs: Any) -> Any:
         # nearly every op has one or two inputs: read those without building lists
         if len(inputs) == 1:
@@ -220,8 +235,8 @@ class Function:
     # --- torch's Node protocol, for walking and drawing the graph -------------------------------
 
     def name(self) -> str:
-        """torch's node name, e.g. MulBackward0."""
-        return type(self).__name__ + "Backward0"
+        """torch's node name, e.g. MulBackward0 (the type's name, as in torch)."""
+        return type(self).__name__
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
@@ -267,6 +282,21 @@ class Function:
             if type(x) is Tensor and type(x._data) is _ndarray and x._data.nbytes > 4096:
                 self.inputs = tuple([_stub(x) for x in inputs])
                 return
+
+
+#: (op class, torch name) -> the op class under that name, for nodes named per call
+_NAMED: dict[tuple[type, str], type] = {}
+
+
+def named_class(cls: type[Function], name: str) -> type[Function]:
+    """`cls` under torch's node name `name`: a subclass with the same layout (so a node can switch
+    to it by assigning __class__), made once per name."""
+    origin = cls._origin  # type: ignore[attr-defined]
+    sub = _NAMED.get((origin, name))
+    if sub is None:
+        space = {"__slots__": (), "__module__": origin.__module__, "_origin": origin}
+        sub = _NAMED[origin, name] = type(origin)(name, (origin,), space)
+    return sub
 
 
 def _stub(x: Any) -> Any:

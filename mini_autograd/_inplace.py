@@ -237,6 +237,8 @@ class Copy(Node):
 
     saves = ()
 
+    node = "CopyBackwards"
+
     def name(self) -> str:
         return "torch::autograd::CopyBackwards"
 

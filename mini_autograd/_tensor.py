@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -83,6 +84,8 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         """The accumulated gradient: set by backward on leaves (and on tensors that retain_grad)."""
+        if self.grad_fn is not None and self._grad is None and not self._retains_grad:
+            _warn_non_leaf_grad()
         return self._grad
 
     @grad.setter
@@ -366,6 +369,18 @@ class _RemovableHandle:
     def remove(self) -> None:
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+
+def _warn_non_leaf_grad() -> None:
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+        "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+        "instead. See github.com/pytorch/pytorch/pull/30531 for more information.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def _init(t: Tensor, data: Any, grad_fn: Any, output_nr: int, requires_grad: bool) -> None:

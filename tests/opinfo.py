@@ -169,6 +169,7 @@ def check_against_torch(c: Case, dtype: str) -> None:
             assert m.grad_fn.name() == t.grad_fn.name(), (
                 f"output {k}: node {m.grad_fn.name()} != torch's {t.grad_fn.name()}"
             )
+            assert type(m.grad_fn).__name__ == type(t.grad_fn).__name__, f"output {k}: node type"
     pairs = [(m, t) for m, t in zip(m_out, t_out) if t.requires_grad]
     names = [m.grad_fn.name() if m.grad_fn is not None else None for m in m_out]
     if not diff or not pairs:

@@ -8,10 +8,24 @@ import pytest
 import torch
 
 import mini_autograd as ma
+import mini_autograd.nn.functional  # noqa: F401 - T.nn.functional in both
 
 PROGRAMS = {
     "relu": lambda T, x: T.relu(x),
     "relu squared": lambda T, x: T.relu(x) ** 2,
+    "leaky_relu slope 0": lambda T, x: T.nn.functional.leaky_relu(x, negative_slope=0.0),
+    "leaky_relu": lambda T, x: T.nn.functional.leaky_relu(x, 0.1),
+    "nll_loss": lambda T, x: T.nn.functional.nll_loss(x.reshape(1, 3), T.tensor([1])),
+    "nll_loss sum, squared": lambda T, x: (
+        T.nn.functional.nll_loss(
+            x.reshape(3, 1).expand(3, 2) * x.reshape(3, 1), T.tensor([0, 1, 1]), reduction="sum"
+        )
+        ** 2
+    ),
+    "nll_loss none": lambda T, x: T.nn.functional.nll_loss(
+        x.reshape(3, 1).expand(3, 2), T.tensor([0, 1, 1]), reduction="none"
+    ),
+    "leaky_relu squared": lambda T, x: T.nn.functional.leaky_relu(x, 0.1) ** 2,
     "exp of sign": lambda T, x: T.exp(T.sign(x)),
     "sin of ceil": lambda T, x: T.sin(T.ceil(x)),
     "floor": lambda T, x: T.floor(x) * 3,

@@ -106,7 +106,35 @@ def accumulate_grad_is_stable(T: Any) -> Any:
     )
 
 
+def node_types(T: Any) -> Any:
+    """type(node).__name__ is torch's node name, also for names chosen per call (sum, view, t)."""
+    x = x3(T)
+    m = x3(T).reshape(1, 2)
+    ys = [x + 1, x * x, x**2, 2**x, 2 - x, x.sum(), x.sum(0), x.view(2, 1), m.t(), m.mm(m.t())]
+    ys += [x.exp().log1p(), T.logsumexp(x, 0), x.unbind()[0], x.norm()]
+    leaf = ys[0].grad_fn.next_functions[0][0]
+    return [type(y.grad_fn).__name__ for y in ys] + [type(leaf).__name__], [
+        y.grad_fn.name() for y in ys
+    ]
+
+
+def custom_node_type(T: Any) -> Any:
+    class Twice(T.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x * 2
+
+        @staticmethod
+        def backward(ctx: Any, gy: Any) -> Any:
+            return gy * 2
+
+    y = Twice.apply(x3(T))
+    return type(y.grad_fn).__name__, y.grad_fn.name()
+
+
 PROBES = [
+    Probe("type(grad_fn).__name__ is torch's", node_types),
+    Probe("a custom Function's node type", custom_node_type),
     Probe("grad twice (allow_unused)", grad_twice_allow_unused, RuntimeError, SECOND_TIME),
     Probe("backward(inputs=) twice", backward_inputs_twice, RuntimeError, SECOND_TIME),
     Probe("(x + x).sum() backward twice", nothing_saved_twice),

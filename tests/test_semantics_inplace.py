@@ -247,6 +247,32 @@ ERRORS = [
 ]
 
 
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta"]
+
+
+def stepped(name: str, backward_again: bool) -> Any:
+    """optimizer.step() writes the parameters in place: their versions move as torch's, and a
+    graph that saved a parameter before the step refuses to backward after it."""
+
+    def program(T: Any) -> Any:
+        w = T.tensor([1.0, 2.0], requires_grad=True)
+        opt = getattr(T.optim, name)([w], lr=0.1)
+        y = (w * w).sum()
+        y.backward(retain_graph=True)
+        opt.step()
+        if backward_again:
+            y.backward()
+        return w._version, w.detach()
+
+    return program
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_optimizer_step_bumps_versions_as_torch(name: str) -> None:
+    check(Probe(f"{name}.step() versions", stepped(name, False)))
+    check(Probe(f"backward after {name}.step()", stepped(name, True), RuntimeError, MODIFIED))
+
+
 @pytest.mark.parametrize("probe", INPLACE, ids=repr)
 def test_inplace_as_torch(probe: Probe) -> None:
     check(probe)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .._function import Function as _Node
+from .._function import named_class
 from .._grad_mode import no_grad
 from .._tensor import Tensor, _make
 
@@ -65,13 +66,11 @@ class _CustomNode(_Node, FunctionCtx):
 
     def __init__(self, fn_cls: type[Function], tensor_pos: tuple[int, ...], kwargs: dict) -> None:
         self.fn_cls, self.tensor_pos, self.kwargs = fn_cls, tensor_pos, kwargs
+        self.__class__ = named_class(_CustomNode, fn_cls.__name__ + "Backward")  # torch's type
         self.to_save: tuple = ()
         self.non_differentiable: set[int] = set()
         self.materialize_grads = True
         self._create_graph = False
-
-    def name(self) -> str:
-        return self.fn_cls.__name__ + "Backward"
 
     def forward(self, *xs: Any) -> Any:
         args = list(xs)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
-from .._function import Function
+from .._function import Function, named_class
 from .._quiet import quiet  # noqa: F401 - the ops import it from here
 from .._tensor import Tensor, _make, _wrap_dim
 
@@ -17,13 +17,19 @@ _SCALARS = (int, float, bool)
 
 
 class Node(Function):
-    """A Function whose torch node name is chosen per call: `self.node`, kept after backward frees
-    the rest of the node's state."""
+    """A Function whose torch node name is chosen per call: `self.node`, which is the node's type
+    name (setting it moves the node to the op's subclass of that name), as torch's node types."""
 
-    __slots__ = ("node",)
+    __slots__ = ()
 
-    def name(self) -> str:
-        return self.node
+    @property
+    def node(self) -> str:
+        return type(self).__name__
+
+    @node.setter
+    def node(self, value: str) -> None:
+        if value != type(self).__name__:
+            self.__class__ = named_class(type(self), value)
 
 
 def data(x: Any) -> Any:

@@ -17,7 +17,7 @@ from ._registry import register
 from ._util import data, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Mul, Where
 from .reduction import Sum
-from .unary import Erf, Exp, Sigmoid, Tanh, _sigmoid, erf_array
+from .unary import Erf, Exp, Sigmoid, Tanh, _sigmoid, erf_array, zero_gradient
 
 _SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -35,7 +35,21 @@ class LeakyRelu(Function):
         return np.where(x > 0, x, x * self.slope)
 
     def backward(self, gy, x):
-        return Where.apply(data(x) > 0, gy, gy * self.slope)
+        return LeakyReluBackward.apply(gy, x, slope=self.slope)
+
+
+class LeakyReluBackward(Function):
+    """gx = gy where x > 0, else slope gy (leaky_relu_backward): recorded with x as an input, so
+    the create_graph gradient requires grad as torch's; d/dx is 0"""
+
+    def __init__(self, slope: float) -> None:
+        self.slope = slope
+
+    def forward(self, gy, x):
+        return np.where(x > 0, gy, gy * self.slope).astype(np.result_type(gy), copy=False)
+
+    def backward(self, ggx, gy, x):
+        return Where.apply(data(x) > 0, ggx, ggx * self.slope), zero_gradient(x)
 
 
 class Elu(Function):

@@ -150,8 +150,7 @@ class Threshold(Function):
 class Rrelu(LeakyRelu):
     """rrelu in eval mode: leaky_relu with slope (lower + upper) / 2"""
 
-    def name(self) -> str:
-        return "RreluWithNoiseBackward0"
+    node = "RreluWithNoiseBackward0"
 
 
 @register(top=False, method=False, functional=True)

@@ -25,7 +25,7 @@ from .elementwise import Clamp, Div, Log, where
 from .loss import _reduce, _reduction, _scale
 from .reduction import sum as sum_
 from .shape import Reshape
-from .unary import Sigmoid
+from .unary import Sigmoid, zero_gradient
 
 # --- binary classification ------------------------------------------------------------------------
 
@@ -180,7 +180,20 @@ class NllLoss(Node):
         elif self.reduction == "none":
             dim = _class_dim(x)
             gy = Reshape.apply(gy, shape=shape[:dim] + (1,) + shape[dim + 1 :])
-        return gy * coef
+        return NllLossBackward.apply(gy * coef, x)
+
+
+class NllLossBackward(Function):
+    """nll_loss_backward's result g, recorded with x as an input as torch's (so a create_graph
+    gradient requires grad, as torch's); d/dg is 1, d/dx is 0 (nll is linear in x)"""
+
+    saves = ()
+
+    def forward(self, g, x):
+        return g
+
+    def backward(self, gg, g, x):
+        return gg, zero_gradient(x)
 
 
 def _class_dim(x) -> int:

@@ -63,8 +63,7 @@ class Rsub(Sub):
 
     scalar_edges = False
 
-    def name(self) -> str:
-        return "RsubBackward1"
+    node = "RsubBackward1"
 
 
 class Mul(Function):
@@ -122,8 +121,7 @@ class Pow(Function):
 
     save_output = True  # a^b, for the exponent's gradient
 
-    def name(self) -> str:
-        return "PowBackward1"
+    node = "PowBackward1"
 
     def forward(self, a, b):
         return quiet(np.power, a, b)
@@ -149,8 +147,7 @@ class PowTensorScalar(Pow):
 
     save_output = False
 
-    def name(self) -> str:
-        return "PowBackward0"
+    node = "PowBackward0"
 
     def forward(self, a, b):
         if b == 2:  # np.power misses numpy's fast path for squaring: np.square is 2-3x faster
@@ -166,8 +163,7 @@ class PowTensorScalar(Pow):
 class PowScalarTensor(Pow):
     """number ** tensor"""
 
-    def name(self) -> str:
-        return "PowBackward2"
+    node = "PowBackward2"
 
 
 class Log(Function):
@@ -196,6 +192,9 @@ def _binary(
             return fn_apply(a, b)
         except ValueError:
             raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
+        except TypeError:
+            _bool_error(op, a, b)
+            raise
 
     def reflected(input: Any, other: Any) -> Tensor:
         a, b = binary_operands(other, input, op, floating)
@@ -203,8 +202,20 @@ def _binary(
             return reflected_apply(a, b)
         except ValueError:
             raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
+        except TypeError:
+            _bool_error(op, a, b)
+            raise
 
     return apply, reflected
+
+
+def _bool_error(op: str, a: Any, b: Any) -> None:
+    """Raise torch's error for `-` on two bool tensors (numpy's is a TypeError)."""
+    if op == "sub" and np.asarray(data(a)).dtype == np.bool_ == np.asarray(data(b)).dtype:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        ) from None
 
 
 _add, _radd = _binary(Add, "add")
@@ -262,7 +273,13 @@ def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
 @register(dunders=("__neg__",), aliases=("negative",))
 def neg(input: Tensor) -> Tensor:
     """-input."""
-    return Neg()(tensor_arg(input, "neg"))
+    x = tensor_arg(input, "neg")
+    if x._data.dtype == np.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return Neg()(x)
 
 
 @register()
@@ -434,12 +451,24 @@ def where(
             f"where expected condition to be a boolean tensor, but got a tensor "
             f"with dtype {torch_dtype_name(cond)}"
         )
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = _scalar_tensor(input, other)  # torch: where(c, 1., 0.) is a float32 tensor
     a, b = binary_operands(input, other, "where")
     try:
         return Where()(cond, a, b)
     except ValueError:
         shapes = [cond._data.shape] + [np.shape(data(v)) for v in (a, b)]
         raise broadcast_error("where", *shapes) from None
+
+
+def _scalar_tensor(value: Any, other: Any) -> Tensor:
+    """`value` as a 0-d tensor of the dtype torch gives two Python scalars (float: the default)."""
+    from .._tensor import _make
+
+    if isinstance(value, float) or isinstance(other, float):
+        return _make(np.asarray(value, dtype=_dtype.get_default_dtype().np))
+    both_bool = isinstance(value, bool) and isinstance(other, bool)
+    return _make(np.asarray(value, dtype=np.bool_ if both_bool else np.int64))
 
 
 class MaskedFill(Node):

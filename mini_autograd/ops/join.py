@@ -95,8 +95,7 @@ class Unbind(Function):
     def __init__(self, dim: int) -> None:
         self.dim = dim
 
-    def name(self) -> str:
-        return "UnbindBackward0"
+    node = "UnbindBackward0"
 
     def forward(self, x):
         self.dtype = x.dtype

@@ -25,8 +25,7 @@ class LayerNorm(Function):
     def __init__(self, axes: tuple[int, ...], eps: float) -> None:
         self.axes, self.eps = axes, eps
 
-    def name(self) -> str:
-        return "NativeLayerNormBackward0"
+    node = "NativeLayerNormBackward0"
 
     def forward(self, x, w=None, b=None):
         n = math.prod(np.shape(x)[a] for a in self.axes)
@@ -111,8 +110,7 @@ class BatchNorm(Function):
     def __init__(self, eps: float) -> None:
         self.eps = eps
 
-    def name(self) -> str:
-        return "NativeBatchNormBackward0"
+    node = "NativeBatchNormBackward0"
 
     def forward(self, x, w=None, b=None):
         axes = (0, *range(2, x.ndim))

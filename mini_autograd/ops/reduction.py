@@ -190,8 +190,7 @@ class LogSumExp(Function):
     def __init__(self, axes: tuple[int, ...] | None, keepdim: bool) -> None:
         self.axes, self.keepdim = axes, keepdim
 
-    def name(self) -> str:
-        return "LogsumexpBackward0"
+    node = "LogsumexpBackward0"
 
     def forward(self, x):
         m = np.maximum.reduce(x, self.axes, keepdims=True, initial=-np.inf)
@@ -218,8 +217,7 @@ class Norm(Function):
     def __init__(self, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> None:
         self.p, self.axes, self.keepdim = p, axes, keepdim
 
-    def name(self) -> str:
-        return "LinalgVectorNormBackward0"
+    node = "LinalgVectorNormBackward0"
 
     def forward(self, x):
         p, axes, keep = self.p, self.axes, self.keepdim

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -207,7 +208,22 @@ def t(input: Tensor) -> Tensor:
 
 @register("T", top=False, prop=True)
 def _t_property(input: Tensor) -> Tensor:
-    """The tensor with its dimensions reversed."""
+    """The tensor with its dimensions reversed (torch warns for other than 1 or 2 dims)."""
+    if input._data.ndim > 2:
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+            "reverse the dimensions of a tensor.",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif input._data.ndim == 0:
+        warnings.warn(
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+            UserWarning,
+            stacklevel=2,
+        )
     return Permute(tuple(range(input._data.ndim))[::-1])(input)
 
 
@@ -267,4 +283,13 @@ def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
 def sum_to_size(input: Tensor, *size: Any) -> Tensor:
     """Sum broadcast dimensions away until the tensor has `size`."""
     x = tensor_arg(input, "sum_to_size")
-    return SumToSize(shape_arg(size))(x)
+    shape = shape_arg(size)
+    try:
+        ok = np.broadcast_shapes(shape, x._data.shape) == x._data.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(
+            f"size {{{list(shape)}}} is not expandable to size {{{list(x._data.shape)}}}."
+        )
+    return SumToSize(shape)(x)

@@ -48,8 +48,7 @@ class Expm1(Function):
 class Log1p(Function):
     """log1p'(x) = 1 / (1 + x)"""
 
-    def name(self) -> str:
-        return "Log1PBackward0"
+    node = "Log1PBackward0"
 
     def forward(self, x):
         return quiet(np.log1p, x)

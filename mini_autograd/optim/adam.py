@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _version
 from .optimizer import Optimizer, ParamsT, lerp_
 
 
@@ -86,6 +87,7 @@ class Adam(Optimizer):
                 if weight_decay != 0:
                     if group["decoupled_weight_decay"]:
                         param *= 1 - lr * weight_decay
+                        _version.bump(param)  # a second in-place write, as torch's mul_
                     else:
                         g = g + weight_decay * param
                 lerp_(m, g, 1 - beta1)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _version
 from .._creation import tensor, zeros_like
 from .._grad_mode import enable_grad
 from .._tensor import Tensor
@@ -184,9 +184,11 @@ class Optimizer:
 
     def _params_with_grad(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray]]:
         """The group's parameters that have a gradient, with the gradient's array (negated
-        when the group maximizes)."""
+        when the group maximizes). Each is about to be updated in place: its version counter is
+        bumped, as torch's in-place update does, so a graph that saved it refuses to backward."""
         for p in group["params"]:
             if p.grad is not None:
+                _version.bump(p._data)
                 grad = p.grad._data
                 yield p, -grad if group.get("maximize") else grad
 

@@ -54,8 +54,7 @@ class _BackwardHook(Function):
     def __init__(self, state: _HookState) -> None:
         self.state = state
 
-    def name(self) -> str:
-        return "BackwardHookFunctionBackward"
+    node = "BackwardHookFunctionBackward"
 
     def forward(self, *xs):
         return xs if len(xs) > 1 else xs[0]
