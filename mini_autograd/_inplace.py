@@ -163,6 +163,8 @@ def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
     fn = t.grad_fn
     if fn is None or not isinstance(t._data, np.ndarray) or t._data.base is None:
         return None
+    if getattr(fn, "in_place_view", False):  # x.t_(): x owns the view (ops/inplace_variants.py)
+        return None
     key = getattr(fn, "view_key", None)
     if fn.inputs is not None and key is not None:
         base = fn.inputs[0]
@@ -365,3 +367,6 @@ def install() -> None:
     for name in _ELEMENTWISE:
         if hasattr(Tensor, name) and not hasattr(Tensor, name + "_"):
             setattr(Tensor, name + "_", _inplace_of(name))
+    from .ops import inplace_variants  # the rest of torch's in-place variants
+
+    inplace_variants.install()

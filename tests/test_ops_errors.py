@@ -118,3 +118,19 @@ def test_raises_as_torch(call, words):
     message = str(ours.value)
     missing = [w for w in words if w not in message]
     assert not missing, f"message {message!r} lacks {missing} (torch: {theirs.value})"
+
+
+def test_axis_alias_wrapper_keeps_the_signature_and_errors() -> None:
+    """The generated axis=/keepdims= wrapper: fn's own signature, torch's TypeErrors."""
+    import inspect
+
+    assert list(inspect.signature(ma.sum).parameters)[:3] == ["input", "dim", "keepdim"]
+    x = ma.ones(2, 3)
+    assert ma.cumsum(x, axis=1).tolist() == [[1, 2, 3], [1, 2, 3]]
+    assert x.index_select(axis=1, index=ma.tensor([0])).shape == (2, 1)
+    with pytest.raises(TypeError, match="got both 'axis' and 'dim'"):
+        x.sum(0, axis=1)
+    with pytest.raises(TypeError, match="missing required argument: 'dim'"):
+        x.cumsum()
+    with pytest.raises(TypeError, match="missing required argument: 'index'"):
+        ma.index_select(x, 1)

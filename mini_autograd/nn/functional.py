@@ -8,6 +8,8 @@ defined once, next to its derivative; this module only places them.
 from __future__ import annotations
 
 from ..ops import functional as _registered
+from ..ops.inplace_variants import functional_inplace as _inplace_variants
 
 globals().update(_registered())
-__all__ = sorted(_registered())
+globals().update(_inplace_variants())
+__all__ = sorted([*_registered(), *_inplace_variants()])

@@ -42,23 +42,79 @@ OPS: dict[str, OpInfo] = {}
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
 
 
+class _Missing:
+    """The default of a generated wrapper's parameter that the caller did not pass."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+_NOT_GIVEN = _Missing()
+
+
 def _numpy_names(fn: F) -> F:
-    """fn, accepting axis= for dim= and keepdims= for keepdim= where it takes those."""
+    """fn, accepting axis= for dim= and keepdims= for keepdim= where it takes those.
+
+    The wrapper is generated with fn's own parameters (plus keyword-only `axis`/`keepdims`) and
+    passes them straight on: no *args/**kwargs packing per call, only an `is` test per alias.
+    """
     params = inspect.signature(fn).parameters
     if "dim" not in params and "keepdim" not in params:
         return fn
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params.values()):
+        raise TypeError(f"{fn.__name__}: dim-taking ops take no *args/**kwargs")
+    ns: dict[str, Any] = {"_fn": fn, "_NO": _NOT_GIVEN}
+    head: list[str] = []
+    call: list[str] = []
+    body: list[str] = []
+    required_from_dim = False
+    for i, (name, p) in enumerate(params.items()):
+        if p.kind is p.KEYWORD_ONLY and "*" not in head:
+            head.append("*")
+        if name in ("dim", "keepdim"):
+            alias = "axis" if name == "dim" else "keepdims"
+            required_from_dim |= p.default is p.empty
+            body += [
+                f"    if {alias} is not _NO:",
+                f"        if {name} is not _NO:",
+                f"            raise TypeError(\"{fn.__name__}() got both '{alias}' and '{name}'\")",
+                f"        {name} = {alias}",
+            ]
+            if p.default is p.empty:
+                body += [f"    elif {name} is _NO:", _missing(fn.__name__, name)]
+            else:
+                ns[f"_d{i}"] = p.default
+                body += [f"    elif {name} is _NO:", f"        {name} = _d{i}"]
+            head.append(f"{name}=_NO")
+        elif p.default is not p.empty:
+            ns[f"_d{i}"] = p.default
+            head.append(f"{name}=_d{i}")
+        elif required_from_dim:  # after a defaulted dim, a required parameter needs a default
+            head.append(f"{name}=_NO")
+            body += [f"    if {name} is _NO:", _missing(fn.__name__, name)]
+        else:
+            head.append(name)
+        if p.kind is p.POSITIONAL_ONLY and i + 1 < len(params):
+            nxt = list(params.values())[i + 1]
+            if nxt.kind is not p.POSITIONAL_ONLY:
+                head.append("/")
+        call.append(f"{name}={name}" if p.kind is p.KEYWORD_ONLY else name)
+    if "*" not in head:
+        head.append("*")
+    head += ["axis=_NO", "keepdims=_NO"]
+    source = (
+        f"def {fn.__name__}({', '.join(head)}):\n"
+        + "\n".join(body)
+        + f"\n    return _fn({', '.join(call)})\n"
+    )
+    exec(source, ns)  # noqa: S102 - a wrapper with fn's own signature, built from it
+    wrapper = ns[fn.__name__]
+    functools.update_wrapper(wrapper, fn)
+    return wrapper  # type: ignore[no-any-return]
 
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if kwargs and ("axis" in kwargs or "keepdims" in kwargs):
-            for alias, name in _NUMPY_NAMES.items():
-                if alias in kwargs:
-                    if name in kwargs:
-                        raise TypeError(f"{fn.__name__}() got both '{alias}' and '{name}'")
-                    kwargs[name] = kwargs.pop(alias)
-        return fn(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+def _missing(op: str, name: str) -> str:
+    return f"        raise TypeError(\"{op}() missing required argument: '{name}'\")"
 
 
 def register(

@@ -1,6 +1,6 @@
 """nn.functional activations, softmax and dropout, each forward beside its derivative.
 
-`inplace=` is accepted for torch's signatures and ignored: results are always new tensors.
+`inplace=True` writes the result into the input (see `inplace_variants.py`), as torch.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from .._tensor import Tensor, _wrap_dim
 from ._registry import register
 from ._util import data, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Mul, Where
+from .inplace_variants import written_into
 from .reduction import Sum
 from .unary import Erf, Exp, Sigmoid, Tanh, _sigmoid, erf_array, zero_gradient
 
@@ -167,12 +168,16 @@ def _log_softmax(x, dim):
 @register(top=False, method=False, functional=True)
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x."""
+    if inplace:
+        return written_into(input, "leaky_relu", leaky_relu, negative_slope)
     return LeakyRelu(negative_slope)(tensor_arg(input, "leaky_relu"))
 
 
 @register(top=False, method=False, functional=True)
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha * (exp(x) - 1)."""
+    if inplace:
+        return written_into(input, "elu", elu, alpha)
     return Elu(alpha)(tensor_arg(input, "elu"))
 
 
@@ -189,6 +194,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 @register(top=False, method=False, functional=True)
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (swish)."""
+    if inplace:
+        return written_into(input, "silu", silu)
     return Silu()(tensor_arg(input, "silu"))
 
 
@@ -249,6 +256,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return x
+    if inplace:
+        return written_into(x, "dropout", dropout, p, training)
     dtype = x._data.dtype
     if p == 1.0:
         return Mul()(x, np.zeros((), dtype=dtype))

@@ -16,6 +16,7 @@ from ._registry import register
 from ._util import Node, data, quiet, tensor_arg, torch_dtype_name
 from .activation import LeakyRelu, softmax
 from .elementwise import Where
+from .inplace_variants import written_into
 from .unary import Exp, Sigmoid, Tanh, scaled_gradient
 from .unary import abs as abs_
 
@@ -161,36 +162,48 @@ def hardtanh(
     x = tensor_arg(input, "hardtanh")
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if inplace:
+        return written_into(x, "hardtanh", hardtanh, min_val, max_val)
     return Hardtanh(min_val, max_val)(x)
 
 
 @register(top=False, method=False, functional=True)
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(0, x), 6): hardtanh(x, 0, 6)."""
+    if inplace:
+        return written_into(input, "relu6", relu6)
     return Hardtanh(0.0, 6.0)(tensor_arg(input, "relu6"))
 
 
 @register(top=False, method=False, functional=True)
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6."""
+    if inplace:
+        return written_into(input, "hardswish", hardswish)
     return Hardswish()(tensor_arg(input, "hardswish"))
 
 
 @register(top=False, method=False, functional=True)
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6."""
+    if inplace:
+        return written_into(input, "hardsigmoid", hardsigmoid)
     return Hardsigmoid()(tensor_arg(input, "hardsigmoid"))
 
 
 @register(top=False, method=False, functional=True)
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
+    if inplace:
+        return written_into(input, "mish", mish)
     return Mish()(tensor_arg(input, "mish"))
 
 
 @register(method=False, functional=True)
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants."""
+    if inplace:
+        return written_into(input, "selu", selu)
     return ScaledElu(_SELU_ALPHA, _SELU_SCALE, 1.0, "EluBackward0")(tensor_arg(input, "selu"))
 
 
@@ -200,6 +213,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = tensor_arg(input, "celu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
+    if inplace:
+        return written_into(x, "celu", celu, alpha)
     return ScaledElu(alpha, 1.0, 1.0 / alpha, "CeluBackward0")(x)
 
 
@@ -237,6 +252,8 @@ def rrelu(
     """leaky_relu with slope (lower + upper) / 2; when training, a slope drawn uniformly from
     [lower, upper] per negative element (numpy's generator, seeded by manual_seed)."""
     x = tensor_arg(input, "rrelu")
+    if inplace:
+        return written_into(x, "rrelu", rrelu, lower, upper, training)
     if not training:
         return Rrelu((lower + upper) / 2)(x)
     slopes = _creation.get_rng().uniform(lower, upper, x._data.shape).astype(x._data.dtype)
@@ -311,6 +328,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 @register(method=False, functional=True)
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else value."""
+    if inplace:
+        return written_into(input, "threshold", Threshold(threshold, value))
     return Threshold(threshold, value)(tensor_arg(input, "threshold"))
 
 

@@ -416,9 +416,19 @@ class ScatterReduce(Node):
                 g_x = gy * others
             else:
                 g_x = Where.apply(hit, 0.0, gy)
-            if gs:
+            if gs:  # torch's formula: y / s, except where s is the only zero landing there
                 s = src[pad] if np.ndim(src) else src
-                g_src = to_src(Div.apply(gather(gy * y), s))
+                zero = np.asarray(data(s)) == 0
+                zeros_there = np.zeros(shape or (1,), dtype=np.int64)
+                np.add.at(zeros_there, self._key(), zero.reshape(self.index.shape or (1,)))
+                single = zero & (gather(zeros_there.reshape(shape)) == 1)
+                by_division = Div.apply(gather(gy * y), Where.apply(zero, 1.0, s))
+                if single.any():  # the product of the others, computed with that zero as 1
+                    rest = ScatterReduce.apply(x, Where.apply(single, 1.0, s), dim=self.dim,
+                                               index=self.index, reduce="prod",
+                                               include_self=self.include_self)  # fmt: skip
+                    by_division = Where.apply(single, gather(gy * rest), by_division)
+                g_src = to_src(by_division)
         else:  # amax/amin: the gradient is shared evenly among the elements equal to the result
             y = self.saved_output(gy)
             yd, xd = data(y), data(x)

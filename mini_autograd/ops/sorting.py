@@ -1,5 +1,5 @@
-"""Sorting and selection: sort, argsort, msort, topk, kthvalue, median, mode, unique, searchsorted,
-bucketize. The values' gradient goes back to the positions the indices name."""
+"""Sorting and selection: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, unique,
+searchsorted, bucketize. The values' gradient goes back to the positions the indices name."""
 
 from __future__ import annotations
 
@@ -142,6 +142,41 @@ class MedianAll(Node):
         y = self.forward(xd)
         mask = np.isnan(xd) if np.isnan(y) else xd == y
         return gy * (mask / np.count_nonzero(mask)).astype(xd.dtype)
+
+
+class NanMedianAll(MedianAll):
+    """nanmedian of all elements: the median of the non-NaN ones (NaN when there are none)."""
+
+    node = "NanmedianBackward0"
+
+    def forward(self, x):
+        flat = np.sort(x.reshape(-1), kind="stable")
+        n = flat.size - (np.count_nonzero(np.isnan(flat)) if flat.dtype.kind == "f" else 0)
+        if not n:
+            return np.array(np.nan, dtype=x.dtype)
+        return flat[(n - 1) // 2].copy()
+
+
+@register()
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False):
+    """median ignoring NaNs: of all elements, or (values, indices) along dim (NaN if all are)."""
+    x = tensor_arg(input, "nanmedian")
+    if dim is None:
+        if not x._data.size:
+            return _make(np.array(np.nan, dtype=x._data.dtype))
+        return NanMedianAll()(x)
+    d = _dim(x, dim, "nanmedian")
+    if not x._data.ndim:
+        node = Select("NanmedianBackward1", 0, None)
+        return values_indices("nanmedian", node(x), _make(np.array(0)))
+    xs = x._data
+    order = _sort_order(xs, d, False)  # NaNs sort last
+    count = xs.shape[d] - (np.isnan(xs).sum(axis=d) if xs.dtype.kind == "f" else 0)
+    rank = np.maximum(count - 1, 0) // 2
+    index = np.take_along_axis(order, np.expand_dims(rank, d), axis=d)
+    shape = index.shape if keepdim else tuple(np.delete(index.shape, d))
+    values = Select("NanmedianBackward1", d, index, None if keepdim else shape)(x)
+    return values_indices("nanmedian", values, _make(index if keepdim else index.reshape(shape)))
 
 
 @register()

@@ -242,8 +242,8 @@ def cov(
     xm = x if x._data.ndim == 2 else x.reshape(1, -1)
     n = xm._data.shape[1]
     w: Any = None
-    if fweights is not None:
-        w = fweights.to(x.dtype)
+    if fweights is not None:  # with aweights, torch's w is fweights * aweights in their dtype
+        w = fweights if aweights is not None else fweights.to(x.dtype)
     if aweights is not None:
         w = aweights if w is None else w * aweights
     if w is None:

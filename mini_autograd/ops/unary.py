@@ -16,6 +16,7 @@ from .._tensor import Tensor, _make
 from ._registry import register
 from ._util import Node, data, float_arg, quiet, tensor_arg
 from .elementwise import Div, Log, Where
+from .inplace_variants import written_into
 
 _LN2 = math.log(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -347,7 +348,9 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:
 
 @register(functional=True)
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """max(input, 0) elementwise, keeping the dtype (`inplace` is accepted and ignored)."""
+    """max(input, 0) elementwise, keeping the dtype (`inplace=True`: written into input)."""
+    if inplace:
+        return written_into(input, "relu", relu)
     return Relu()(tensor_arg(input, "relu"))
 
 

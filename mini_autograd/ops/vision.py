@@ -17,6 +17,7 @@ from ._registry import register
 from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, im2col, out_size
 from .elementwise import Mul
+from .inplace_variants import written_into
 from .linalg import matmul
 from .padding import Anchor, TakeAxis, TakeAxisT
 from .pooling import Gather
@@ -487,12 +488,16 @@ def _channel_dropout(x: Tensor, p: float, training: bool, batched_dims: int, op:
 @register(top=False, method=False, functional=True)
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
     """Zero whole channels of (N, C, L) with probability p, scaling the rest by 1/(1-p)."""
+    if inplace and training and p:
+        return written_into(input, "dropout1d", dropout1d, p, training)
     return _channel_dropout(tensor_arg(input, "dropout1d"), p, training, 3, "dropout1d")
 
 
 @register(top=False, method=False, functional=True)
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
     """Zero whole channels of (N, C, H, W) with probability p, scaling the rest by 1/(1-p)."""
+    if inplace and training and p:
+        return written_into(input, "dropout2d", dropout2d, p, training)
     x = tensor_arg(input, "dropout2d")
     if x.dim() == 3:
         warnings.warn(
@@ -510,4 +515,6 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 @register(top=False, method=False, functional=True)
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
     """Zero whole channels of (N, C, D, H, W) with probability p, scaling the rest by 1/(1-p)."""
+    if inplace and training and p:
+        return written_into(input, "dropout3d", dropout3d, p, training)
     return _channel_dropout(tensor_arg(input, "dropout3d"), p, training, 5, "dropout3d")

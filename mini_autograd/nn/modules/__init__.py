@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .activation import (
     CELU,
+    ELU,
     GELU,
     GLU,
     SELU,
@@ -20,6 +21,7 @@ from .activation import (
     ReLU6,
     RReLU,
     Sigmoid,
+    SiLU,
     Softmax,
     Softmin,
     Softshrink,
@@ -130,6 +132,7 @@ __all__ = [
     "ConvTranspose2d",
     "ConvTranspose3d",
     "CELU",
+    "ELU",
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
@@ -203,6 +206,7 @@ __all__ = [
     "SELU",
     "Sequential",
     "Sigmoid",
+    "SiLU",
     "SoftMarginLoss",
     "Softmax",
     "Softmin",

@@ -19,7 +19,7 @@ class Dropout(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
+        return F.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
@@ -29,7 +29,7 @@ class _ChannelDropout(Dropout):
     _fn = staticmethod(F.dropout2d)
 
     def forward(self, input: Tensor) -> Tensor:
-        return self._fn(input, self.p, self.training)
+        return self._fn(input, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_ChannelDropout):
