@@ -220,6 +220,9 @@ def test_both_frameworks_refusing_a_program_alike_is_agreement():
         "F.conv1d(x.reshape(1, 1, 4), T.ones(1, 1, 2, dtype=x.dtype))",
         "F.conv_transpose1d(x.reshape(1, 1, 4), T.ones(1, 1, 2, dtype=x.dtype))",
         "F.conv2d(x.reshape(1, 1, 2, 2), T.ones(1, 1, 1, 1, dtype=x.dtype))",
+        "F.adaptive_avg_pool1d(x.reshape(1, 1, 4), 3)",
+        "F.adaptive_avg_pool2d(x.reshape(1, 1, 2, 2), (1, 2))",
+        "F.adaptive_avg_pool2d(x.reshape(1, 1, 2, 2), 1)",  # torch takes a mean: constant
     ],
 )
 def test_piecewise_and_constant_operand_gradients_are_nodes_of_the_input_as_torch(expr):

@@ -31,6 +31,20 @@ class Anchor(Node):
         return gg, (None if self.unused else zero_gradient(x))
 
 
+class Tie(Node):
+    """x itself, whose gradient is anchored to x: a composite op (a matmul by a constant) whose
+    create_graph gradient torch records as a node of x (adaptive_avg_pool's backward)."""
+
+    def __init__(self, node: str) -> None:
+        self.node = node
+
+    def forward(self, x):
+        return x
+
+    def backward(self, gy, x):
+        return anchored(gy, x)
+
+
 def anchored(g, x, unused: bool = False):
     """g, made part of x's graph when backward records one (x a Tensor)."""
     if isinstance(x, Tensor) and x.requires_grad:

@@ -18,7 +18,7 @@ from ._registry import register
 from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, out_size, pad_array, windows
 from .linalg import matmul
-from .padding import anchored
+from .padding import Tie, anchored
 from .pooling_tiled import TiledMaxPool, tiled
 from .unary import relu
 
@@ -380,7 +380,8 @@ def _adaptive_avg(nd: int, op: str, input: Tensor, output_size) -> Tensor:
     out = _adaptive_size(x, output_size, nd)
     dtype = x._data.dtype
     lead = x.ndim - nd - 2  # 0 batched, -1 unbatched
-    y = x
+    # torch's backward is a node of x, except for an output of ones (it takes a mean there)
+    y = x if all(o == 1 for o in out) else Tie(f"AdaptiveAvgPool{nd}DBackward0")(x)
     # separable: one averaging matrix per spatial dim, applied as a matmul on the last axis
     for i in range(nd):
         n = x._data.shape[x.ndim - nd + i]
