@@ -1,0 +1,274 @@
+"""torch's `out=` keyword, for the ops where torch has it and it is cheap: one shared wrapper.
+
+`torch.add(a, b, out=o)` computes the result, writes it into o's memory and returns o itself, as
+torch: a wrong-shaped `out` is resized (with torch's UserWarning unless it was empty), a result
+that cannot be cast to out's dtype is refused (float into int, complex into real, into bool), the
+write bumps out's version and is not recorded in the graph, so with grad mode on no argument may
+require grad. Creation functions (`torch.zeros(2, out=o)`) take out's dtype.
+
+The wrapper is generated with the op's own signature plus a keyword-only `out=None`: a call
+without `out=` pays one `is None` test. Only the `torch.X` functions get it (torch's methods
+take no `out=`).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _dtype, _grad_mode, _version
+from ._tensor import Tensor
+from .ops._util import torch_dtype_name
+
+_grad_state = _grad_mode.state
+_NAMES = {
+    "float16": "Half",
+    "float32": "Float",
+    "float64": "Double",
+    "uint8": "Byte",
+    "int8": "Char",
+    "int16": "Short",
+    "int32": "Int",
+    "int64": "Long",
+    "bool": "Bool",
+}
+
+#: elementwise math, matmul, joins: the result must be castable to out's dtype
+ELEMENTWISE = frozenset(
+    [
+        "add",
+        "sub",
+        "subtract",
+        "mul",
+        "multiply",
+        "div",
+        "divide",
+        "true_divide",
+        "pow",
+        "exp",
+        "exp2",
+        "expm1",
+        "log",
+        "log2",
+        "log10",
+        "log1p",
+        "sin",
+        "cos",
+        "tan",
+        "asin",
+        "acos",
+        "atan",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "asinh",
+        "acosh",
+        "atanh",
+        "sigmoid",
+        "sqrt",
+        "rsqrt",
+        "abs",
+        "absolute",
+        "neg",
+        "negative",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "fix",
+        "frac",
+        "sign",
+        "reciprocal",
+        "square",
+        "erf",
+        "erfc",
+        "erfinv",
+        "atan2",
+        "arctan2",
+        "hypot",
+        "fmod",
+        "remainder",
+        "clamp",
+        "clip",
+        "maximum",
+        "minimum",
+        "fmax",
+        "fmin",
+        "where",
+        "matmul",
+        "mm",
+        "bmm",
+        "mv",
+        "dot",
+        "cat",
+        "concat",
+        "concatenate",
+        "stack",
+    ]
+)
+#: reductions and scans: torch casts their result into out's dtype
+REDUCTIONS = frozenset(
+    [
+        "sum",
+        "mean",
+        "prod",
+        "amax",
+        "amin",
+        "max",
+        "min",
+        "std",
+        "var",
+        "logsumexp",
+        "cumsum",
+        "cumprod",
+    ]
+)
+CREATION = frozenset(
+    ["zeros", "ones", "arange", "linspace", "full", "empty", "eye", "rand", "randn"]
+)
+
+_RESIZED = (
+    "An output with one or more elements was resized since it had shape {old}, which does not "
+    "match the required output shape {new}. This behavior is deprecated, and in a future "
+    "PyTorch release outputs will not be resized unless they have zero elements. You can "
+    "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
+    "t.resize_(0)."
+)
+_AUTOGRAD = (
+    "{op}(): functions with out=... arguments don't support automatic differentiation, "
+    "but one of the arguments requires grad."
+)
+
+
+def _castable(src: np.dtype, dst: np.dtype) -> bool:
+    """torch's canCast: no complex into real, no float into integral, nothing into bool."""
+    if src.kind == "c" and dst.kind != "c":
+        return False
+    if src.kind in "fc" and dst.kind in "iub":
+        return False
+    return not (src.kind != "b" and dst.kind == "b")
+
+
+def _store(out: Any, result: Tensor, op: str, cast: bool) -> Tensor:
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if _grad_state.enabled and (result._requires_grad or out._requires_grad):
+        raise RuntimeError(_AUTOGRAD.format(op=op))
+    src = np.asarray(result._data)
+    dst = out._data
+    if cast and not _castable(src.dtype, dst.dtype):
+        raise RuntimeError(
+            f"result type {torch_dtype_name(result)} can't be cast to the "
+            f"desired output type {torch_dtype_name(out)}"
+        )
+    if dst.shape != src.shape:
+        if dst.size:
+            warnings.warn(_RESIZED.format(old=list(dst.shape), new=list(src.shape)), UserWarning, 4)
+        before = _version.version(dst)
+        out._data = np.array(src, dtype=dst.dtype)  # new memory, carrying out's version on
+        for _ in range(before + 1):
+            _version.bump(out._data)
+        return out
+    if type(dst) is not np.ndarray:  # a numpy scalar: give out memory of its own first
+        out._data = dst = np.array(dst)
+    dst[...] = src
+    _version.bump(dst)
+    return out
+
+
+def write(out: Any, result: Any, op: str, cast: bool = True) -> Any:
+    """Write an op's result (a tensor or a tuple of them) into `out` and return `out`."""
+    if isinstance(result, tuple):
+        if not isinstance(out, tuple | list) or len(out) != len(result):
+            raise TypeError(f"{op}(): argument 'out' must be a tuple of {len(result)} Tensors")
+        # indices keep their own dtype: the cast rule is only the values'
+        outs = [
+            _store(o, r, op, cast and i == 0)
+            for i, (o, r) in enumerate(zip(out, result, strict=True))
+        ]
+        return type(result)(*outs) if hasattr(result, "_fields") else tuple(outs)
+    return _store(out, result, op, cast)
+
+
+def creation_dtype(out: Any, dtype: Any, op: str) -> Any:
+    """The dtype a creation function makes its result in when given out=."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if dtype is None:
+        return out.dtype
+    if _dtype.as_numpy_dtype(dtype) != out._data.dtype:
+        raise RuntimeError(
+            f"dtype {_NAMES[_dtype.as_numpy_dtype(dtype).name]} does not match dtype of out "
+            f"parameter ({torch_dtype_name(out)})"
+        )
+    return dtype
+
+
+def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
+    """fn with torch's keyword-only `out=`, generated with fn's own parameters."""
+    params = inspect.signature(fn, follow_wrapped=False).parameters
+    if "out" in params:
+        return fn
+    ns: dict[str, Any] = {"_fn": fn, "_write": write, "_cdtype": creation_dtype}
+    head: list[str] = []
+    call: list[str] = []
+    star = False
+    kwargs = None
+    for i, (name, p) in enumerate(params.items()):
+        if p.kind is p.VAR_KEYWORD:
+            kwargs = name
+            continue
+        if p.kind is p.VAR_POSITIONAL:
+            head.append(f"*{name}")
+            call.append(f"*{name}")
+            star = True
+            continue
+        if p.kind is p.KEYWORD_ONLY and not star:
+            head.append("*")
+            star = True
+        if p.default is not p.empty:
+            ns[f"_d{i}"] = p.default
+            head.append(f"{name}=_d{i}")
+        else:
+            head.append(name)
+        if p.kind is p.POSITIONAL_ONLY:
+            nxt = list(params.values())[i + 1 : i + 2]
+            if not nxt or nxt[0].kind is not p.POSITIONAL_ONLY:
+                head.append("/")
+        call.append(f"{name}={name}" if p.kind is p.KEYWORD_ONLY else name)
+    if not star:
+        head.append("*")
+    head.append("out=None")
+    if kwargs:
+        head.append(f"**{kwargs}")
+        call.append(f"**{kwargs}")
+    args = ", ".join(call)
+    body = ["    if out is None:", f"        return _fn({args})"]
+    if op in CREATION and "dtype" in params:
+        body += [f"    dtype = _cdtype(out, dtype, {op!r})"]
+    elif op in CREATION and kwargs:  # a (*args, **kwargs) wrapper: dtype is among the kwargs
+        body += [f"    {kwargs}['dtype'] = _cdtype(out, {kwargs}.get('dtype'), {op!r})"]
+    cast = op not in REDUCTIONS and op not in CREATION
+    body += [f"    return _write(out, _fn({args}), {op!r}, {cast})"]
+    source = f"def {fn.__name__}({', '.join(head)}):\n" + "\n".join(body) + "\n"
+    exec(source, ns)  # noqa: S102 - a wrapper with fn's own signature, built from it
+    wrapper = ns[fn.__name__]
+    functools.update_wrapper(wrapper, fn)
+    wrapper.__signature__ = inspect.signature(wrapper, follow_wrapped=False)
+    return wrapper  # type: ignore[no-any-return]
+
+
+def install(namespace: dict[str, Any]) -> None:
+    """Give the listed `torch.X` functions in namespace their `out=`."""
+    for op in ELEMENTWISE | REDUCTIONS | CREATION:
+        fn = namespace.get(op)
+        if fn is not None:
+            namespace[op] = with_out(fn, op)
