@@ -38,7 +38,7 @@ _NAMES = {
     "bool": "Bool",
 }
 
-#: elementwise math, matmul, joins: the result must be castable to out's dtype
+#: elementwise math, matmul, joins
 ELEMENTWISE = frozenset(
     [
         "add",
@@ -114,7 +114,7 @@ ELEMENTWISE = frozenset(
         "stack",
     ]
 )
-#: reductions and scans: torch casts their result into out's dtype
+#: reductions and scans
 REDUCTIONS = frozenset(
     [
         "sum",
@@ -135,12 +135,20 @@ CREATION = frozenset(
     ["zeros", "ones", "arange", "linspace", "full", "empty", "eye", "rand", "randn"]
 )
 
+#: reductions torch computes in out's dtype (its dtype= taken from out)
+_ACCUMULATE = frozenset(("sum", "prod", "cumsum", "cumprod"))
+
 _RESIZED = (
     "An output with one or more elements was resized since it had shape {old}, which does not "
     "match the required output shape {new}. This behavior is deprecated, and in a future "
     "PyTorch release outputs will not be resized unless they have zero elements. You can "
     "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
     "t.resize_(0)."
+)
+_ARANGE = (
+    "The number of elements in the out tensor of shape {old} is {n} which does not match the "
+    "computed number of elements {new}. Note that this may occur as a result of rounding error. "
+    "The out tensor will be resized to a tensor of shape ({new},)."
 )
 _AUTOGRAD = (
     "{op}(): functions with out=... arguments don't support automatic differentiation, "
@@ -157,20 +165,73 @@ def _castable(src: np.dtype, dst: np.dtype) -> bool:
     return not (src.kind != "b" and dst.kind == "b")
 
 
-def _store(out: Any, result: Tensor, op: str, cast: bool) -> Tensor:
+# the C++ type names some of torch's kernels name in their dtype errors
+_C_NAMES = {
+    "float16": "c10::Half", "float32": "float", "float64": "double", "uint8": "unsigned char",
+    "int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int",
+    "bool": "bool",
+}  # fmt: skip
+
+#: how each op checks out's dtype against its result's, as torch's kernels do: "cast" (the result
+#: must be castable: float into int refused), "free" (any dtype, the result is cast), "same" (out
+#: must have the result's dtype; the message differs by kernel), "float" (a floating out);
+#: creation functions make their result in out's dtype and resize it silently (arange warns)
+RULES = {
+    "sum": "free", "prod": "free", "cumsum": "free", "cumprod": "free",
+    "amax": "same_input", "amin": "same_input",
+    "max": "same_c", "min": "same_c", "matmul": "same_c", "mm": "same_c", "bmm": "same_c",
+    "where": "same_where", "clamp": "same_clamp", "clip": "same_clamp",
+    "abs": "same_clamp", "neg": "same_clamp", "negative": "same_clamp", "absolute": "same_clamp",
+    "logsumexp": "float", "arange": "arange",
+    "cat": "cat", "concat": "cat", "concatenate": "cat", "stack": "cat",
+}  # fmt: skip
+
+
+def _check_dtype(result: Tensor, out: Tensor, op: str, rule: str) -> None:
+    src, dst = result._data.dtype, out._data.dtype
+    if rule == "free" or src == dst:
+        return
+    r, o = _NAMES[src.name], _NAMES[dst.name]
+    if rule == "same_input":
+        raise RuntimeError(
+            f"Expected the dtype for input and out to match, but got {r} for input's dtype and "
+            f"{o} for out's dtype."
+        )
+    if rule == "same_c":
+        raise RuntimeError(
+            f"Expected out tensor to have dtype {_C_NAMES[src.name]}, but got "
+            f"{_C_NAMES[dst.name]} instead"
+        )
+    if rule == "same_where":
+        raise RuntimeError(f"Expected out type to be {r} but got {o}")
+    if rule == "same_clamp":
+        raise RuntimeError(f"Found dtype {o} but expected {r}")
+    if rule == "float" and dst.kind != "f":
+        raise RuntimeError(f"{op}(): Expected floating point type for result tensor, but got: {o}")
+    if not _castable(src, dst):
+        if rule == "cat":
+            raise TypeError(
+                f"torch.cat(): input types can't be cast to the desired output type {o}"
+            )
+        raise RuntimeError(f"result type {r} can't be cast to the desired output type {o}")
+
+
+def _store(out: Any, result: Tensor, op: str, rule: str) -> Tensor:
     if not isinstance(out, Tensor):
         raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if _grad_state.enabled and (result._requires_grad or out._requires_grad):
         raise RuntimeError(_AUTOGRAD.format(op=op))
+    _check_dtype(result, out, op, rule)
     src = np.asarray(result._data)
     dst = out._data
-    if cast and not _castable(src.dtype, dst.dtype):
-        raise RuntimeError(
-            f"result type {torch_dtype_name(result)} can't be cast to the "
-            f"desired output type {torch_dtype_name(out)}"
-        )
+    if rule == "arange" and dst.size == src.size:  # torch's arange keeps out's shape
+        src = src.reshape(dst.shape)
     if dst.shape != src.shape:
-        if dst.size:
+        if rule == "arange" and dst.size:
+            warnings.warn(
+                _ARANGE.format(old=list(dst.shape), n=dst.size, new=src.size), stacklevel=4
+            )
+        elif rule not in ("create", "arange") and dst.size:
             warnings.warn(_RESIZED.format(old=list(dst.shape), new=list(src.shape)), UserWarning, 4)
         before = _version.version(dst)
         out._data = np.array(src, dtype=dst.dtype)  # new memory, carrying out's version on
@@ -184,18 +245,14 @@ def _store(out: Any, result: Tensor, op: str, cast: bool) -> Tensor:
     return out
 
 
-def write(out: Any, result: Any, op: str, cast: bool = True) -> Any:
+def write(out: Any, result: Any, op: str, rule: str = "cast") -> Any:
     """Write an op's result (a tensor or a tuple of them) into `out` and return `out`."""
     if isinstance(result, tuple):
         if not isinstance(out, tuple | list) or len(out) != len(result):
             raise TypeError(f"{op}(): argument 'out' must be a tuple of {len(result)} Tensors")
-        # indices keep their own dtype: the cast rule is only the values'
-        outs = [
-            _store(o, r, op, cast and i == 0)
-            for i, (o, r) in enumerate(zip(out, result, strict=True))
-        ]
+        outs = [_store(o, r, op, rule) for o, r in zip(out, result, strict=True)]
         return type(result)(*outs) if hasattr(result, "_fields") else tuple(outs)
-    return _store(out, result, op, cast)
+    return _store(out, result, op, rule)
 
 
 def creation_dtype(out: Any, dtype: Any, op: str) -> Any:
@@ -217,7 +274,7 @@ def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
     params = inspect.signature(fn, follow_wrapped=False).parameters
     if "out" in params:
         return fn
-    ns: dict[str, Any] = {"_fn": fn, "_write": write, "_cdtype": creation_dtype}
+    ns: dict[str, Any] = {"_Tensor": Tensor, "_fn": fn, "_write": write, "_cdtype": creation_dtype}
     head: list[str] = []
     call: list[str] = []
     star = False
@@ -252,12 +309,14 @@ def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
         call.append(f"**{kwargs}")
     args = ", ".join(call)
     body = ["    if out is None:", f"        return _fn({args})"]
-    if op in CREATION and "dtype" in params:
+    if op in _ACCUMULATE and "dtype" in params:  # torch accumulates in out's dtype
+        body += ["    if dtype is None and isinstance(out, _Tensor):", "        dtype = out.dtype"]
+    elif op in CREATION and "dtype" in params:
         body += [f"    dtype = _cdtype(out, dtype, {op!r})"]
     elif op in CREATION and kwargs:  # a (*args, **kwargs) wrapper: dtype is among the kwargs
         body += [f"    {kwargs}['dtype'] = _cdtype(out, {kwargs}.get('dtype'), {op!r})"]
-    cast = op not in REDUCTIONS and op not in CREATION
-    body += [f"    return _write(out, _fn({args}), {op!r}, {cast})"]
+    rule = RULES.get(op, "create" if op in CREATION else "cast")
+    body += [f"    return _write(out, _fn({args}), {op!r}, {rule!r})"]
     source = f"def {fn.__name__}({', '.join(head)}):\n" + "\n".join(body) + "\n"
     exec(source, ns)  # noqa: S102 - a wrapper with fn's own signature, built from it
     wrapper = ns[fn.__name__]
