@@ -8,7 +8,8 @@ require grad. Creation functions (`torch.zeros(2, out=o)`) take out's dtype.
 
 The wrapper is generated with the op's own signature plus a keyword-only `out=None`: a call
 without `out=` pays one `is None` test. Only the `torch.X` functions get it (torch's methods
-take no `out=`).
+take no `out=`): the op registry wraps the ops of OUT_OPS as they register, `install` the
+creation functions.
 """
 
 from __future__ import annotations
@@ -325,9 +326,11 @@ def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
     return wrapper  # type: ignore[no-any-return]
 
 
+#: the registry's ops whose torch.X takes out= (ops/_registry.py wraps them as they register)
+OUT_OPS = ELEMENTWISE | REDUCTIONS
+
+
 def install(namespace: dict[str, Any]) -> None:
-    """Give the listed `torch.X` functions in namespace their `out=`."""
-    for op in ELEMENTWISE | REDUCTIONS | CREATION:
-        fn = namespace.get(op)
-        if fn is not None:
-            namespace[op] = with_out(fn, op)
+    """Give the creation functions in namespace (torch.zeros, ...) their `out=`."""
+    for op in CREATION:
+        namespace[op] = with_out(namespace[op], op)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from .. import _out
 from .._tensor import Tensor
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -22,7 +23,10 @@ F = TypeVar("F", bound=Callable[..., object])
 
 @dataclass
 class OpInfo:
-    """Where one op lives: torch.X (`top`), Tensor.X (`method`/`prop`), F.X (`functional`)."""
+    """Where one op lives: torch.X (`top`), Tensor.X (`method`/`prop`), F.X (`functional`).
+
+    `fn` is torch.X: for the ops of `_out.OUT_OPS` it also takes torch's `out=`.
+    """
 
     name: str
     fn: Callable[..., object]
@@ -137,8 +141,10 @@ def register(
             raise RuntimeError(f"op {op_name!r} registered twice")
         family = fn.__module__.rsplit(".", 1)[-1]
         bound = fn if method is True else _numpy_names(method) if callable(method) else method
+        # torch.X takes out= where torch's does (its methods do not): the same generated wrapper
+        top_fn = _out.with_out(fn, op_name) if op_name in _out.OUT_OPS else fn
         OPS[op_name] = OpInfo(
-            op_name, fn, family, top, bool(method) or prop, functional, aliases, dunders, prop
+            op_name, top_fn, family, top, bool(method) or prop, functional, aliases, dunders, prop
         )
         if prop:
             setattr(Tensor, op_name, property(fn, doc=fn.__doc__))
