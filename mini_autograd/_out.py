@@ -270,12 +270,27 @@ def creation_dtype(out: Any, dtype: Any, op: str) -> Any:
     return dtype
 
 
+def out_lines(op: str, args: str, params: Any, indent: str = "    ") -> list[str]:
+    """The generated lines that write `_fn(args)` into out (for this wrapper and the registry's
+    axis=/keepdims= one, which takes out= itself rather than stacking a second wrapper)."""
+    lines = []
+    if op in _ACCUMULATE and "dtype" in params:  # torch accumulates in out's dtype
+        lines += ["if dtype is None and isinstance(out, _Tensor):", "    dtype = out.dtype"]
+    rule = RULES.get(op, "create" if op in CREATION else "cast")
+    lines += [f"return _write(out, _fn({args}), {op!r}, {rule!r})"]
+    return [indent + line for line in lines]
+
+
+#: what generated wrappers' out= lines refer to
+NAMESPACE = {"_Tensor": Tensor, "_write": write}
+
+
 def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
     """fn with torch's keyword-only `out=`, generated with fn's own parameters."""
     params = inspect.signature(fn, follow_wrapped=False).parameters
     if "out" in params:
         return fn
-    ns: dict[str, Any] = {"_Tensor": Tensor, "_fn": fn, "_write": write, "_cdtype": creation_dtype}
+    ns: dict[str, Any] = {**NAMESPACE, "_fn": fn, "_cdtype": creation_dtype}
     head: list[str] = []
     call: list[str] = []
     star = False
@@ -310,14 +325,11 @@ def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
         call.append(f"**{kwargs}")
     args = ", ".join(call)
     body = ["    if out is None:", f"        return _fn({args})"]
-    if op in _ACCUMULATE and "dtype" in params:  # torch accumulates in out's dtype
-        body += ["    if dtype is None and isinstance(out, _Tensor):", "        dtype = out.dtype"]
-    elif op in CREATION and "dtype" in params:
+    if op in CREATION and "dtype" in params:
         body += [f"    dtype = _cdtype(out, dtype, {op!r})"]
     elif op in CREATION and kwargs:  # a (*args, **kwargs) wrapper: dtype is among the kwargs
         body += [f"    {kwargs}['dtype'] = _cdtype(out, {kwargs}.get('dtype'), {op!r})"]
-    rule = RULES.get(op, "create" if op in CREATION else "cast")
-    body += [f"    return _write(out, _fn({args}), {op!r}, {rule!r})"]
+    body += out_lines(op, args, params)
     source = f"def {fn.__name__}({', '.join(head)}):\n" + "\n".join(body) + "\n"
     exec(source, ns)  # noqa: S102 - a wrapper with fn's own signature, built from it
     wrapper = ns[fn.__name__]
