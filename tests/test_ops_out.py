@@ -315,3 +315,23 @@ def test_without_out_unchanged():
     s = ma.sum(x, dim=0)
     assert s.requires_grad
     assert ma.zeros(2).dtype == ma.float32
+
+
+def test_out_aliasing_an_input_and_a_strided_view():
+    got = []
+    for T in (torch, ma):
+        x = T.tensor(A)
+        assert T.mul(x, x, out=x) is x  # out is an input: read before written, as torch
+        base = T.zeros(4, 3)
+        view = base.t()  # (3, 4), not contiguous: written in place through the view
+        T.add(T.tensor(A), 1, out=view)
+        got.append((x.numpy().tolist(), base.numpy().tolist(), base._version))
+    assert got[0] == got[1]
+
+
+def test_numpy_names_with_out():
+    for T in (torch, ma):
+        out = T.empty(0)
+        assert T.sum(T.tensor(A), axis=1, keepdims=True, out=out) is out
+        assert tuple(out.shape) == (3, 1)
+        np.testing.assert_allclose(out.numpy(), A.sum(1, keepdims=True), rtol=1e-6)
