@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins as _builtins
 
-from . import _inplace
+from . import _inplace, _out
 from . import ops as _ops
 from ._creation import (
     arange,
@@ -91,6 +91,7 @@ def __getattr__(name: str) -> object:
 
 
 globals().update(_ops.top_level())
+_out.install(globals())
 _inplace.install()
 
 from . import (  # noqa: E402 - after the ops they build on

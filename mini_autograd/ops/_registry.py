@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from .. import _out
 from .._tensor import Tensor
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -22,7 +23,10 @@ F = TypeVar("F", bound=Callable[..., object])
 
 @dataclass
 class OpInfo:
-    """Where one op lives: torch.X (`top`), Tensor.X (`method`/`prop`), F.X (`functional`)."""
+    """Where one op lives: torch.X (`top`), Tensor.X (`method`/`prop`), F.X (`functional`).
+
+    `fn` is torch.X: for the ops of `_out.OUT_OPS` it also takes torch's `out=`.
+    """
 
     name: str
     fn: Callable[..., object]
@@ -52,8 +56,10 @@ class _Missing:
 _NOT_GIVEN = _Missing()
 
 
-def _numpy_names(fn: F) -> F:
+def _numpy_names(fn: F, out_op: str | None = None) -> F:
     """fn, accepting axis= for dim= and keepdims= for keepdim= where it takes those.
+
+    With `out_op` (torch.X of an op of `_out.OUT_OPS`) the wrapper also takes torch's out=.
 
     The wrapper is generated with fn's own parameters (plus keyword-only `axis`/`keepdims`) and
     passes them straight on: no *args/**kwargs packing per call, only an `is` test per alias.
@@ -63,7 +69,7 @@ def _numpy_names(fn: F) -> F:
         return fn
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params.values()):
         raise TypeError(f"{fn.__name__}: dim-taking ops take no *args/**kwargs")
-    ns: dict[str, Any] = {"_fn": fn, "_NO": _NOT_GIVEN}
+    ns: dict[str, Any] = {**_out.NAMESPACE, "_fn": fn, "_NO": _NOT_GIVEN}
     head: list[str] = []
     call: list[str] = []
     body: list[str] = []
@@ -102,6 +108,12 @@ def _numpy_names(fn: F) -> F:
     if "*" not in head:
         head.append("*")
     head += ["axis=_NO", "keepdims=_NO"]
+    if out_op is not None:
+        head.append("out=None")
+        body += [
+            "    if out is not None:",
+            *_out.out_lines(out_op, ", ".join(call), params, " " * 8),
+        ]
     source = (
         f"def {fn.__name__}({', '.join(head)}):\n"
         + "\n".join(body)
@@ -137,8 +149,12 @@ def register(
             raise RuntimeError(f"op {op_name!r} registered twice")
         family = fn.__module__.rsplit(".", 1)[-1]
         bound = fn if method is True else _numpy_names(method) if callable(method) else method
+        # torch.X takes out= where torch's does (its methods do not): the same generated wrapper
+        top_fn = fn
+        if op_name in _out.OUT_OPS:  # one generated wrapper: the axis= one when fn has it
+            top_fn = _numpy_names(raw, op_name) if fn is not raw else _out.with_out(raw, op_name)
         OPS[op_name] = OpInfo(
-            op_name, fn, family, top, bool(method) or prop, functional, aliases, dunders, prop
+            op_name, top_fn, family, top, bool(method) or prop, functional, aliases, dunders, prop
         )
         if prop:
             setattr(Tensor, op_name, property(fn, doc=fn.__doc__))
