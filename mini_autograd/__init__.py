@@ -91,6 +91,11 @@ def __getattr__(name: str) -> object:
 
 
 globals().update(_ops.top_level())
+# torch's top-level one is aten's (int reduction, elementwise by default), not F.'s
+binary_cross_entropy_with_logits = _ops.classification.binary_cross_entropy_with_logits_aten
+# torch.softmax/log_softmax need dim (only F.'s choose one, warning)
+softmax = _ops.activation.softmax_aten
+log_softmax = _ops.activation.log_softmax_aten
 _out.install(globals())
 _inplace.install()
 

@@ -54,6 +54,10 @@ def test_the_issue_list_is_complete():
     assert sorted(set(ISSUE_LIST.split()) - names) == []
 
 
+#: ops whose top-level torch function is not F.'s (aten's signature): set apart after registration
+TOP_DIFFERS = {"binary_cross_entropy_with_logits", "softmax", "log_softmax"}
+
+
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_each_op_lives_where_torch_has_it(name):
     info = OPS[name]
@@ -62,7 +66,7 @@ def test_each_op_lives_where_torch_has_it(name):
             assert info.top == hasattr(torch, n), f"torch.{n}"
         assert info.method == hasattr(torch.Tensor, n), f"Tensor.{n}"
         assert info.functional == hasattr(TF, n), f"F.{n}"
-        if info.top:
+        if info.top and n not in TOP_DIFFERS:
             assert getattr(ma, n) is info.fn
         if info.functional:
             assert getattr(F, n) is info.fn

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -246,6 +247,37 @@ def log_softmax(
     if x._data.ndim == 0:
         return LogSoftmax(None)(x)
     return LogSoftmax(d)(x)
+
+
+def _dim_required(fn: Any, op: str, dim_at: int) -> Any:
+    """torch.X / Tensor.X for softmax and log_softmax: `dim` is required (an int), as in torch;
+    only F.X chooses one implicitly (with a warning). dim_at: dim's argument position."""
+    missing = f'{op}() missing 1 required positional arguments: "dim"'
+
+    def strict(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if args:
+            dim, where, args = args[0], f" (position {dim_at})", args[1:]
+        elif "dim" in kwargs or "axis" in kwargs:  # torch accepts numpy's axis= alias too
+            dim, where = kwargs.pop("dim") if "dim" in kwargs else kwargs.pop("axis"), ""
+        else:
+            raise TypeError(missing)
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"{op}(): argument 'dim'{where} must be int, not {type(dim).__name__}")
+        dtype = args[0] if args else kwargs.pop("dtype", None)
+        if len(args) > 1 or kwargs:
+            raise TypeError(f"{op}() received an invalid combination of arguments")
+        return fn(input, int(dim), dtype=dtype)
+
+    strict.__name__ = strict.__qualname__ = op
+    strict.__doc__ = fn.__doc__
+    return strict
+
+
+#: torch.softmax, torch.log_softmax (mini_autograd/__init__.py installs them) and the methods
+softmax_aten = _dim_required(softmax, "softmax", 2)
+log_softmax_aten = _dim_required(log_softmax, "log_softmax", 2)
+Tensor.softmax = _dim_required(softmax, "softmax", 1)  # type: ignore[method-assign]
+Tensor.log_softmax = _dim_required(log_softmax, "log_softmax", 1)  # type: ignore[method-assign]
 
 
 @register(top=False, method=False, functional=True)

@@ -15,6 +15,7 @@ from ._registry import register
 from ._util import (
     Node,
     binary_operands,
+    broadcast_error,
     data,
     quiet,
     tensor_arg,
@@ -147,6 +148,52 @@ def binary_cross_entropy_with_logits(
     dtype = a._data.dtype
     return BinaryCrossEntropyWithLogits(
         reduction, _const(weight, dtype), _const(pos_weight, dtype)
+    )(a, b)
+
+
+def binary_cross_entropy_with_logits_aten(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    pos_weight: Tensor | None = None,
+    reduction: int = 0,
+) -> Tensor:
+    """torch.binary_cross_entropy_with_logits (the top-level one, not F.'s): the reduction is an
+    int, 1 mean, 2 sum, any other none (the default: elementwise), and the input broadcasts to
+    the target's shape."""
+    name = "binary_cross_entropy_with_logits"
+    if type(reduction) is not int:
+        raise TypeError(
+            f"{name}(): argument 'reduction' must be int, not {type(reduction).__name__}"
+        )
+    for arg, pos, what in ((input, 1, "input"), (target, 2, "target")):
+        if not isinstance(arg, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{what}' (position {pos}) must be Tensor, "
+                f"not {type(arg).__name__}"
+            )
+    a, b = binary_operands(input, target, name)
+    shape = b._data.shape  # the result has the target's shape: the input broadcasts to it
+    if a._data.shape != shape:
+        try:
+            wide = np.broadcast_shapes(shape, a._data.shape)
+        except ValueError:
+            raise broadcast_error(name, shape, a._data.shape) from None
+        if wide != shape:
+            raise RuntimeError(
+                f"output with shape {list(shape)} doesn't match the broadcast shape {list(wide)}"
+            )
+        a = a.expand(shape)
+    dtype = a._data.dtype
+    mode = {1: "mean", 2: "sum"}.get(reduction, "none")
+    for w in (weight, pos_weight):
+        if w is not None:
+            try:
+                np.broadcast_shapes(shape, np.shape(data(w)))
+            except ValueError:
+                raise broadcast_error(name, shape, np.shape(data(w))) from None
+    return BinaryCrossEntropyWithLogits(
+        mode, _const(weight, dtype), _const(pos_weight, dtype)
     )(a, b)
 
 
