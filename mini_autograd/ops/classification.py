@@ -192,9 +192,9 @@ def binary_cross_entropy_with_logits_aten(
                 np.broadcast_shapes(shape, np.shape(data(w)))
             except ValueError:
                 raise broadcast_error(name, shape, np.shape(data(w))) from None
-    return BinaryCrossEntropyWithLogits(
-        mode, _const(weight, dtype), _const(pos_weight, dtype)
-    )(a, b)
+    return BinaryCrossEntropyWithLogits(mode, _const(weight, dtype), _const(pos_weight, dtype))(
+        a, b
+    )
 
 
 # --- multi-class classification -------------------------------------------------------------------
