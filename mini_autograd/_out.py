@@ -24,20 +24,10 @@ import numpy as np
 
 from . import _dtype, _grad_mode, _version
 from ._tensor import Tensor
+from .ops._util import TORCH_DTYPE_NAMES as _NAMES
 from .ops._util import torch_dtype_name
 
 _grad_state = _grad_mode.state
-_NAMES = {
-    "float16": "Half",
-    "float32": "Float",
-    "float64": "Double",
-    "uint8": "Byte",
-    "int8": "Char",
-    "int16": "Short",
-    "int32": "Int",
-    "int64": "Long",
-    "bool": "Bool",
-}
 
 #: elementwise math, matmul, joins
 ELEMENTWISE = frozenset(

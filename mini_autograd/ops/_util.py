@@ -58,19 +58,23 @@ def broadcast_error(op: str, *shapes: tuple[int, ...]) -> RuntimeError:
     )
 
 
+#: torch's short dtype names for messages, by numpy dtype name
+TORCH_DTYPE_NAMES = {
+    "float16": "Half",
+    "float32": "Float",
+    "float64": "Double",
+    "uint8": "Byte",
+    "int8": "Char",
+    "int16": "Short",
+    "int32": "Int",
+    "int64": "Long",
+    "bool": "Bool",
+}
+
+
 def torch_dtype_name(t: Tensor) -> str:
     """torch's short dtype name for messages: Float, Double, Long, Int, Bool."""
-    return {
-        "float16": "Half",
-        "float32": "Float",
-        "float64": "Double",
-        "uint8": "Byte",
-        "int8": "Char",
-        "int16": "Short",
-        "int32": "Int",
-        "int64": "Long",
-        "bool": "Bool",
-    }[t.dtype.name]
+    return TORCH_DTYPE_NAMES[t.dtype.name]
 
 
 def tensor_arg(x: Any, op: str, arg: str = "input") -> Tensor:
