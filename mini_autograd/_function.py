@@ -81,7 +81,18 @@ class Function:
             fixed if isinstance(fixed, str) else cls.__name__ + "Backward0"
         )
 
-    def __call__(self, *inputs: Any) -> Any:
+    def __call__(self, *grads: Any) -> Any:
+        """A node of the graph called with its output gradients returns its input gradients, as
+        torch's (the manual backprop of DeZero). The engine applies an op with `_run`."""
+        try:
+            self.generation  # noqa: B018 - set once the node is in a graph
+        except AttributeError:
+            raise TypeError(f"{type(self).__name__}: FRESH NODE CALLED") from None
+        return _call_node(self, grads)
+
+    def _run(self, *inputs: Any) -> Any:
+        """Apply the op to its inputs (Tensors or arrays): the node records itself in the graph
+        when an input requires grad and grad mode is on."""
         # nearly every op has one or two inputs: read those without building lists
         if len(inputs) == 1:
             x = inputs[0]
@@ -169,7 +180,7 @@ class Function:
         if up is not None and up.generation >= _DEEP:
             # deep in a graph: the collector waits from the node's allocation on (see _gcpause)
             return _call_paused(cls, args, params)
-        return (cls(**params) if params else cls())(*args)
+        return (cls(**params) if params else cls())._run(*args)
 
     @classmethod
     def on_tensor(cls, x: Tensor) -> Any:
@@ -179,10 +190,10 @@ class Function:
         if up is not None and up.generation >= _DEEP and _gc_isenabled():
             _gc_disable()  # _gcpause.call_paused, inlined
             try:
-                return cls()(x)
+                return cls()._run(x)
             finally:
                 _gc_enable()
-        return cls()(x)
+        return cls()._run(x)
 
     @classmethod
     def on_operands(cls, a: Any, b: Any) -> Any:
@@ -194,10 +205,10 @@ class Function:
         if up is not None and up.generation >= _DEEP and _gc_isenabled():
             _gc_disable()  # _gcpause.call_paused, inlined
             try:
-                return cls()(a, b)
+                return cls()._run(a, b)
             finally:
                 _gc_enable()
-        return cls()(a, b)
+        return cls()._run(a, b)
 
     def forward(self, *xs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -284,6 +295,45 @@ class Function:
                 return
 
 
+def _call_node(fn: Function, grads: tuple) -> Any:
+    """fn's input gradients for output gradients `grads`, as calling a torch node: a Tensor for
+    a node with one edge (next_functions entry), else a tuple with None where no gradient flows;
+    in grad mode the call records a graph of its own, as torch's."""
+    n = fn.n_outputs
+    if len(grads) != n:
+        raise TypeError(f"expected {n} arguments, got {len(grads)} instead")
+    for i, g in enumerate(grads):
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"argument {i} is not a Variable")
+    inputs = fn.inputs
+    needs = fn.needs_input_grad
+    if needs is None:  # released by backward
+        from ._engine import _FREED
+
+        raise RuntimeError(_FREED)
+    edges = []  # (input position or None for a Python number's edge)
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor):
+            if fn.scalar_edges:
+                edges.append(None)
+        elif x._data.dtype.kind != "b":
+            edges.append(i)
+    if all(g is None for g in grads):
+        gxs: Any = (None,) * len(inputs)
+    else:
+        gy = grads[0] if n == 1 else grads
+        gxs = fn.backward(gy, *inputs)
+        if len(inputs) == 1:
+            gxs = (gxs,)
+    out = []
+    for i in edges:
+        gx = None if i is None or not needs[i] else gxs[i]
+        if gx is not None and not isinstance(gx, Tensor):
+            gx = _make(gx)
+        out.append(gx)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
 #: (op class, torch name) -> the op class under that name, for nodes named per call
 _NAMED: dict[tuple[type, str], type] = {}
 
@@ -344,6 +394,20 @@ class AccumulateGrad:
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
+
+    def __call__(self, *grads: Any) -> tuple[()]:
+        """Accumulate the gradient into the leaf's .grad and return (), as torch's node."""
+        if len(grads) != 1:
+            raise TypeError(f"expected 1 arguments, got {len(grads)} instead")
+        g = grads[0]
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError("argument 0 is not a Variable")
+        leaf = self._variable()
+        if g is not None and leaf is not None:
+            from ._engine import _accumulate
+
+            _accumulate(leaf, g)
+        return ()
 
     @property
     def next_functions(self) -> tuple[()]:

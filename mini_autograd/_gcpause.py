@@ -70,9 +70,9 @@ def resume() -> None:
 def call_paused(make: Callable[..., Any], args: tuple, params: dict) -> Any:
     """make(**params)(*args) with the collector paused if it is enabled (one op of a deep graph)."""
     if not _isenabled():  # the user's choice, or another pause already holds it
-        return (make(**params) if params else make())(*args)
+        return (make(**params) if params else make())._run(*args)
     _disable()
     try:
-        return (make(**params) if params else make())(*args)
+        return (make(**params) if params else make())._run(*args)
     finally:
         _enable()

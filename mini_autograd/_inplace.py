@@ -98,9 +98,9 @@ def set_slice(
     outer = _view_base(base, op)
     old = _snapshot(base)
     if isinstance(value, Tensor):
-        result = CopySlices(np_key)(old, value)
+        result = CopySlices(np_key)._run(old, value)
     else:
-        result = CopySlices(np_key, value)(old)
+        result = CopySlices(np_key, value)._run(old)
     if outer is not None:  # base is itself a slice: write its whole new value into its base
         set_slice(outer[0], outer[1], result, op, normalized=True)
         return
@@ -208,7 +208,7 @@ def _refresh_views(base: Tensor) -> None:
         key = getattr(v.grad_fn, "view_key", None)
         if key is None:
             continue
-        fresh = Index(key, v.grad_fn.name())(base)
+        fresh = Index(key, v.grad_fn.name())._run(base)
         rebase(v, fresh.grad_fn, 0, _snapshot(v))
         _refresh_views(v)
 
@@ -284,7 +284,7 @@ def zero_(self: Tensor) -> Tensor:
     if not records(self, ()):
         write(self, 0)
         return self
-    return apply(self, "zero_", lambda t: Fill(0, "ZeroBackward0")(t))
+    return apply(self, "zero_", lambda t: Fill(0, "ZeroBackward0")._run(t))
 
 
 def fill_(self: Tensor, value: Any) -> Tensor:
@@ -298,8 +298,8 @@ def fill_(self: Tensor, value: Any) -> Tensor:
         write(self, _value(value))
         return self
     if isinstance(value, Tensor):
-        return apply(self, "fill_", lambda t: Fill(None, "FillBackward3")(t, value), (value,))
-    return apply(self, "fill_", lambda t: Fill(value, "FillBackward2")(t))
+        return apply(self, "fill_", lambda t: Fill(None, "FillBackward3")._run(t, value), (value,))
+    return apply(self, "fill_", lambda t: Fill(value, "FillBackward2")._run(t))
 
 
 def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
@@ -313,7 +313,7 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     if not records(self, (src,)):
         write(self, value)
         return self
-    return apply(self, "copy_", lambda t: Copy()(t, src), (src,))
+    return apply(self, "copy_", lambda t: Copy()._run(t, src), (src,))
 
 
 def _iadd(self: Tensor, other: Any) -> Tensor:

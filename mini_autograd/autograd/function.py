@@ -72,6 +72,10 @@ class _CustomNode(_Node, FunctionCtx):
         self.materialize_grads = True
         self._create_graph = False
 
+    def __call__(self, *args: Any) -> Any:
+        # torch's custom-Function nodes cannot be called with gradients (built-in ones can)
+        raise TypeError(f"'{type(self).__name__}' object is not callable")
+
     def forward(self, *xs: Any) -> Any:
         args = list(xs)
         wrappers = {}
@@ -177,7 +181,7 @@ class Function:
         tensor_pos = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         node = _CustomNode(cls, tensor_pos, kwargs)
         node.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        result = node(*args)
+        result = node._run(*args)
         if not any(node._non_diff):
             return result
         outs = result if isinstance(result, tuple) else (result,)

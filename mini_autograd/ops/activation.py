@@ -171,7 +171,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     """x where x > 0, else negative_slope * x."""
     if inplace:
         return written_into(input, "leaky_relu", leaky_relu, negative_slope)
-    return LeakyRelu(negative_slope)(tensor_arg(input, "leaky_relu"))
+    return LeakyRelu(negative_slope)._run(tensor_arg(input, "leaky_relu"))
 
 
 @register(top=False, method=False, functional=True)
@@ -179,7 +179,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha * (exp(x) - 1)."""
     if inplace:
         return written_into(input, "elu", elu, alpha)
-    return Elu(alpha)(tensor_arg(input, "elu"))
+    return Elu(alpha)._run(tensor_arg(input, "elu"))
 
 
 @register(top=False, method=False, functional=True)
@@ -189,7 +189,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         raise RuntimeError(
             f"approximate argument must be either none or tanh (got {approximate!r})"
         )
-    return Gelu(approximate)(tensor_arg(input, "gelu"))
+    return Gelu(approximate)._run(tensor_arg(input, "gelu"))
 
 
 @register(top=False, method=False, functional=True)
@@ -197,13 +197,13 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (swish)."""
     if inplace:
         return written_into(input, "silu", silu)
-    return Silu()(tensor_arg(input, "silu"))
+    return Silu()._run(tensor_arg(input, "silu"))
 
 
 @register(top=False, method=False, functional=True)
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
-    return Softplus(beta, threshold)(tensor_arg(input, "softplus"))
+    return Softplus(beta, threshold)._run(tensor_arg(input, "softplus"))
 
 
 def _softmax_input(
@@ -234,8 +234,8 @@ def softmax(
     """exp(x) / sum(exp(x)) along dim, computed after subtracting the max (stable)."""
     x, d = _softmax_input(input, dim, dtype, "softmax")
     if x._data.ndim == 0:
-        return Softmax(None)(x)
-    return Softmax(d)(x)
+        return Softmax(None)._run(x)
+    return Softmax(d)._run(x)
 
 
 @register(functional=True)
@@ -245,8 +245,8 @@ def log_softmax(
     """x - logsumexp(x) along dim, stable for logits in the thousands."""
     x, d = _softmax_input(input, dim, dtype, "log_softmax")
     if x._data.ndim == 0:
-        return LogSoftmax(None)(x)
-    return LogSoftmax(d)(x)
+        return LogSoftmax(None)._run(x)
+    return LogSoftmax(d)._run(x)
 
 
 def _dim_required(fn: Any, op: str, dim_at: int) -> Any:
@@ -292,6 +292,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return written_into(x, "dropout", dropout, p, training)
     dtype = x._data.dtype
     if p == 1.0:
-        return Mul()(x, np.zeros((), dtype=dtype))
+        return Mul()._run(x, np.zeros((), dtype=dtype))
     keep = _creation.get_rng().random(x._data.shape, dtype=np.float32) >= p
-    return Mul()(x, keep.astype(dtype) / np.asarray(1.0 - p, dtype=dtype))
+    return Mul()._run(x, keep.astype(dtype) / np.asarray(1.0 - p, dtype=dtype))

@@ -164,7 +164,7 @@ def hardtanh(
         raise ValueError("min_val cannot be greater than max_val")
     if inplace:
         return written_into(x, "hardtanh", hardtanh, min_val, max_val)
-    return Hardtanh(min_val, max_val)(x)
+    return Hardtanh(min_val, max_val)._run(x)
 
 
 @register(top=False, method=False, functional=True)
@@ -172,7 +172,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(0, x), 6): hardtanh(x, 0, 6)."""
     if inplace:
         return written_into(input, "relu6", relu6)
-    return Hardtanh(0.0, 6.0)(tensor_arg(input, "relu6"))
+    return Hardtanh(0.0, 6.0)._run(tensor_arg(input, "relu6"))
 
 
 @register(top=False, method=False, functional=True)
@@ -180,7 +180,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6."""
     if inplace:
         return written_into(input, "hardswish", hardswish)
-    return Hardswish()(tensor_arg(input, "hardswish"))
+    return Hardswish()._run(tensor_arg(input, "hardswish"))
 
 
 @register(top=False, method=False, functional=True)
@@ -188,7 +188,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6."""
     if inplace:
         return written_into(input, "hardsigmoid", hardsigmoid)
-    return Hardsigmoid()(tensor_arg(input, "hardsigmoid"))
+    return Hardsigmoid()._run(tensor_arg(input, "hardsigmoid"))
 
 
 @register(top=False, method=False, functional=True)
@@ -196,7 +196,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
     if inplace:
         return written_into(input, "mish", mish)
-    return Mish()(tensor_arg(input, "mish"))
+    return Mish()._run(tensor_arg(input, "mish"))
 
 
 @register(method=False, functional=True)
@@ -204,7 +204,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants."""
     if inplace:
         return written_into(input, "selu", selu)
-    return ScaledElu(_SELU_ALPHA, _SELU_SCALE, 1.0, "EluBackward0")(tensor_arg(input, "selu"))
+    return ScaledElu(_SELU_ALPHA, _SELU_SCALE, 1.0, "EluBackward0")._run(tensor_arg(input, "selu"))
 
 
 @register(method=False, functional=True)
@@ -215,7 +215,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         raise RuntimeError("ZeroDivisionError")
     if inplace:
         return written_into(x, "celu", celu, alpha)
-    return ScaledElu(alpha, 1.0, 1.0 / alpha, "CeluBackward0")(x)
+    return ScaledElu(alpha, 1.0, 1.0 / alpha, "CeluBackward0")._run(x)
 
 
 @register(functional=True)
@@ -255,7 +255,7 @@ def rrelu(
     if inplace:
         return written_into(x, "rrelu", rrelu, lower, upper, training)
     if not training:
-        return Rrelu((lower + upper) / 2)(x)
+        return Rrelu((lower + upper) / 2)._run(x)
     slopes = _creation.get_rng().uniform(lower, upper, x._data.shape).astype(x._data.dtype)
     slopes = np.where(x._data > 0, 1, slopes).astype(x._data.dtype)
     return x * _make(slopes)
@@ -278,7 +278,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 @register(top=False, method=False, functional=True)
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)), stable for large |x|."""
-    return LogSigmoid()(tensor_arg(input, "logsigmoid"))
+    return LogSigmoid()._run(tensor_arg(input, "logsigmoid"))
 
 
 @register(top=False, method=False, functional=True)
@@ -309,7 +309,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 @register(functional=True)
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0."""
-    return Shrink(lambd, soft=False)(tensor_arg(input, "hardshrink"))
+    return Shrink(lambd, soft=False)._run(tensor_arg(input, "hardshrink"))
 
 
 @register(top=False, method=False, functional=True)
@@ -322,15 +322,15 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
             f"lambda must be in range [0, {top:g}] for input dtype {torch_dtype_name(x)}, but "
             f"found {lambd}"
         )
-    return Shrink(lambd, soft=True)(x)
+    return Shrink(lambd, soft=True)._run(x)
 
 
 @register(method=False, functional=True)
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else value."""
     if inplace:
-        return written_into(input, "threshold", Threshold(threshold, value))
-    return Threshold(threshold, value)(tensor_arg(input, "threshold"))
+        return written_into(input, "threshold", Threshold(threshold, value)._run)
+    return Threshold(threshold, value)._run(tensor_arg(input, "threshold"))
 
 
 @register(top=False, method=False, functional=True)

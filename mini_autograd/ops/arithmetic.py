@@ -235,7 +235,7 @@ class Copysign(Node):
 
 def _apply(fn: Node, op: str, a: Any, b: Any) -> Tensor:
     try:
-        return fn(a, b)
+        return fn._run(a, b)
     except ValueError:
         raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
 
@@ -368,7 +368,7 @@ def lerp(input: Tensor, end: Tensor, weight: Tensor | float) -> Tensor:
         )
     w = weight if tensor_weight else np.asarray(weight, dtype=s._data.dtype)[()]
     try:
-        return Lerp(tensor_weight)(s, e, w)
+        return Lerp(tensor_weight)._run(s, e, w)
     except ValueError:
         shapes = [np.shape(data(v)) for v in (s, e, w)]
         raise broadcast_error("lerp", *shapes) from None
@@ -379,7 +379,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1
     """input + value * tensor1 * tensor2, broadcasting."""
     x, t1, t2 = _three(input, tensor1, tensor2, "addcmul")
     try:
-        return Addcmul(value)(x, t1, t2)
+        return Addcmul(value)._run(x, t1, t2)
     except ValueError:
         raise broadcast_error("addcmul", x.shape, t1.shape, t2.shape) from None
 
@@ -395,7 +395,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1
             "floating tensors (tensor1.float())."
         )
     try:
-        return Addcdiv(value)(x, t1, t2)
+        return Addcdiv(value)._run(x, t1, t2)
     except ValueError:
         raise broadcast_error("addcdiv", x.shape, t1.shape, t2.shape) from None
 

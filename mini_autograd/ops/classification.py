@@ -126,7 +126,7 @@ def binary_cross_entropy(
     w = _const(weight, a._data.dtype)
     if w is not None:
         w = np.broadcast_to(w, np.broadcast_shapes(b._data.shape, w.shape))
-    return BinaryCrossEntropy(reduction, w)(a, b)
+    return BinaryCrossEntropy(reduction, w)._run(a, b)
 
 
 @register(method=False, functional=True)
@@ -148,7 +148,7 @@ def binary_cross_entropy_with_logits(
     dtype = a._data.dtype
     return BinaryCrossEntropyWithLogits(
         reduction, _const(weight, dtype), _const(pos_weight, dtype)
-    )(a, b)
+    )._run(a, b)
 
 
 def binary_cross_entropy_with_logits_aten(
@@ -192,9 +192,9 @@ def binary_cross_entropy_with_logits_aten(
                 np.broadcast_shapes(shape, np.shape(data(w)))
             except ValueError:
                 raise broadcast_error(name, shape, np.shape(data(w))) from None
-    return BinaryCrossEntropyWithLogits(mode, _const(weight, dtype), _const(pos_weight, dtype))(
-        a, b
-    )
+    return BinaryCrossEntropyWithLogits(
+        mode, _const(weight, dtype), _const(pos_weight, dtype)
+    )._run(a, b)
 
 
 # --- multi-class classification -------------------------------------------------------------------
@@ -306,7 +306,7 @@ def nll_loss(
     tensor_arg(target, "nll_loss", "target")
     key, weights = _nll_targets(x, target, weight, ignore_index)
     node = "NllLossBackward0" if x._data.ndim <= 2 else "NllLoss2DBackward0"
-    return NllLoss(key, weights, reduction, node)(x)
+    return NllLoss(key, weights, reduction, node)._run(x)
 
 
 @register(top=False, method=False, functional=True)

@@ -259,7 +259,7 @@ def _conv(nd, op, input, weight, bias, stride, padding, dilation, groups) -> Ten
     )
     geom = Geometry(tuple(k), stride, pad, dilation, tuple(size), y_size)
     args = (x, w) if bias is None else (x, w, bias)
-    return _unbatched(Conv(geom, groups)(*args), squeeze)
+    return _unbatched(Conv(geom, groups)._run(*args), squeeze)
 
 
 def _conv_transpose(
@@ -309,7 +309,7 @@ def _conv_transpose(
         )
     geom = Geometry(tuple(k), stride, tuple((p, p) for p in pad), dilation, x_size, tuple(size))
     args = (x, w) if bias is None else (x, w, bias)
-    return _unbatched(ConvTranspose(geom, groups)(*args), squeeze)
+    return _unbatched(ConvTranspose(geom, groups)._run(*args), squeeze)
 
 
 @register(top=True, method=False, functional=True)

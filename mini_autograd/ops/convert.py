@@ -45,7 +45,7 @@ class ToCopy(Function):
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     """A copy that stays in the graph (`memory_format` is accepted: all tensors are
     contiguous)."""
-    return Clone()(tensor_arg(input, "clone"))
+    return Clone()._run(tensor_arg(input, "clone"))
 
 
 @register(top=False)
@@ -73,7 +73,7 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
         return input
     if input._requires_grad and not dtype.is_floating_point:
         return _make(np.asarray(input._data, dtype=dtype.np))
-    return ToCopy(dtype.np)(input)
+    return ToCopy(dtype.np)._run(input)
 
 
 @register("double", top=False)

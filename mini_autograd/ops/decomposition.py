@@ -353,7 +353,7 @@ class Eigh(Node):
 @register("linalg.inv", top=False, method=False)
 def inv(A: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The inverse of each square matrix."""
-    return Inv()(square_arg(A, "inv"))
+    return Inv()._run(square_arg(A, "inv"))
 
 
 @register("inverse")
@@ -365,7 +365,7 @@ def inverse(input: Tensor) -> Tensor:
 @register("linalg.det", top=False, method=False)
 def det(A: Tensor) -> Tensor:
     """The determinant of each square matrix."""
-    return Det()(square_arg(A, "det"))
+    return Det()._run(square_arg(A, "det"))
 
 
 @register("det")
@@ -377,7 +377,7 @@ def det_(input: Tensor) -> Tensor:
 @register("linalg.slogdet", top=False, method=False)
 def slogdet(A: Tensor) -> SlogdetResult:
     """(sign, log|det|) of each square matrix: log|det| without overflow."""
-    return SlogdetResult(*Slogdet()(square_arg(A, "slogdet")))
+    return SlogdetResult(*Slogdet()._run(square_arg(A, "slogdet")))
 
 
 @register("slogdet")
@@ -389,7 +389,7 @@ def slogdet_(input: Tensor) -> SlogdetResult:
 @register("logdet")
 def logdet(input: Tensor) -> Tensor:
     """log det A: nan where det < 0, -inf where det = 0."""
-    sign, logabs = Slogdet()(square_arg(input, "logdet"))
+    sign, logabs = Slogdet()._run(square_arg(input, "logdet"))
     s = data(sign)
     return Where.apply(s < 0, np.asarray(np.nan, s.dtype), Where.apply(s == 0, -np.inf, logabs))
 
@@ -426,14 +426,14 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Tensor | None = None)
         a = a.expand(*batch, n, n)
     if b._data.shape[:-2] != batch:
         b = b.expand(*batch, *b._data.shape[-2:])
-    x = Solve()(a, b)
+    x = Solve()._run(a, b)
     return x.squeeze(-1) if vector else x
 
 
 @register("linalg.cholesky", top=False, method=False)
 def cholesky(A: Tensor, *, upper: bool = False, out: Tensor | None = None) -> Tensor:
     """The lower (or upper) triangular L with A = L L^T, for symmetric positive-definite A."""
-    return Cholesky(upper)(square_arg(A, "cholesky"))
+    return Cholesky(upper)._run(square_arg(A, "cholesky"))
 
 
 @register("linalg.qr", top=False, method=False)
@@ -444,21 +444,21 @@ def qr(A: Tensor, mode: str = "reduced", *, out: Any = None) -> QRResult:
             f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
             "'r', or 'complete'"
         )
-    q, r = QR(mode)(matrix_arg(A, "qr"))
+    q, r = QR(mode)._run(matrix_arg(A, "qr"))
     return QRResult(q, r)
 
 
 @register("linalg.svd", top=False, method=False)
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> SVDResult:
     """A = U diag(S) Vh, singular values in descending order."""
-    u, s, vh = SVD(full_matrices)(matrix_arg(A, "svd"))
+    u, s, vh = SVD(full_matrices)._run(matrix_arg(A, "svd"))
     return SVDResult(u, s, vh)
 
 
 @register("linalg.svdvals", top=False, method=False)
 def svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:
     """The singular values, in descending order."""
-    return SVD(False, compute_uv=False)(matrix_arg(A, "svdvals"))
+    return SVD(False, compute_uv=False)._run(matrix_arg(A, "svdvals"))
 
 
 @register("linalg.eigh", top=False, method=False)
@@ -467,7 +467,7 @@ def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803 - torch's name
     read)."""
     if UPLO not in ("L", "U"):
         raise RuntimeError("Expected UPLO argument to be 'L' or 'U', but got " + UPLO)
-    w, v = Eigh(UPLO)(square_arg(A, "eigh"))
+    w, v = Eigh(UPLO)._run(square_arg(A, "eigh"))
     return EighResult(w, v)
 
 

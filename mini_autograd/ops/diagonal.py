@@ -73,7 +73,7 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
             f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n})."
         )
     key = (slice(None),) * d + (slice(start, start + length),)
-    return Index(key, "SliceBackward0")(x)
+    return Index(key, "SliceBackward0")._run(x)
 
 
 @register()
@@ -89,7 +89,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
             f"select(): index {index} out of range for tensor of size {list(x._data.shape)} at "
             f"dimension {d}"
         )
-    return Index((slice(None),) * d + (int(index),), "SelectBackward0")(x)
+    return Index((slice(None),) * d + (int(index),), "SelectBackward0")._run(x)
 
 
 @register()
@@ -102,7 +102,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     d1, d2 = _wrap_dim(dim1, nd, "diagonal"), _wrap_dim(dim2, nd, "diagonal")
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return Diagonal(offset, d1, d2)(x)
+    return Diagonal(offset, d1, d2)._run(x)
 
 
 @register()
@@ -120,7 +120,7 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
         shape.append(n if i in (d1, d2) else rest.pop(0))
     if not x._data.ndim:
         x = x.reshape(1)
-    return DiagEmbed(offset, d1, d2, tuple(shape))(x)
+    return DiagEmbed(offset, d1, d2, tuple(shape))._run(x)
 
 
 @register()
@@ -132,7 +132,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         return diag_embed(x, diagonal, 0, 1)
     if x._data.ndim != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {x._data.ndim}D")
-    return Diagonal(diagonal, 0, 1, "DiagonalBackward0_copy")(x)
+    return Diagonal(diagonal, 0, 1, "DiagonalBackward0_copy")._run(x)
 
 
 class Triangle(Node):
@@ -159,7 +159,7 @@ def _triangle(input: Tensor, k: int, upper: bool) -> Tensor:
     x = tensor_arg(input, op)
     if x._data.ndim < 2:
         raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions")
-    return Triangle(upper, k)(x)
+    return Triangle(upper, k)._run(x)
 
 
 @register()
@@ -194,4 +194,4 @@ def trace(input: Tensor) -> Tensor:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x._data.ndim}")
     if x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
         x = x.long()
-    return Trace()(x)
+    return Trace()._run(x)

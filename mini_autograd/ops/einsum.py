@@ -196,8 +196,8 @@ def einsum(*args: Any) -> Tensor:
     for k, (s, x) in enumerate(zip(subs, operands, strict=True)):
         full = tuple(sizes[c] for c in s)
         if full != x._data.shape:  # size-1 dimensions broadcast, and are summed in the gradient
-            operands[k] = Expand(full)(x)
-    return Einsum(tuple(subs), out)(*operands)
+            operands[k] = Expand(full)._run(x)
+    return Einsum(tuple(subs), out)._run(*operands)
 
 
 def _c_name(dt: np.dtype) -> str:
@@ -261,11 +261,11 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
     """The Kronecker product: out[i*m + k, j*n + l] = input[i, j] * other[k, l], any rank."""
     a, b = promote([tensor_arg(input, "kron"), tensor_arg(other, "kron", "other")])
     nd = max(a.dim(), b.dim())
-    a = Reshape((1,) * (nd - a.dim()) + a._data.shape)(a) if a.dim() < nd else a
-    b = Reshape((1,) * (nd - b.dim()) + b._data.shape)(b) if b.dim() < nd else b
+    a = Reshape((1,) * (nd - a.dim()) + a._data.shape)._run(a) if a.dim() < nd else a
+    b = Reshape((1,) * (nd - b.dim()) + b._data.shape)._run(b) if b.dim() < nd else b
     sa = _LETTERS[:nd]
     sb = _LETTERS[nd : 2 * nd]
     inter = "".join(x + y for x, y in zip(sa, sb, strict=True))
     y = einsum(f"{sa},{sb}->{inter}", a, b)
     shape = tuple(m * n for m, n in zip(a._data.shape, b._data.shape, strict=True))
-    return Reshape(shape)(y)
+    return Reshape(shape)._run(y)

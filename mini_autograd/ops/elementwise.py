@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _gcpause
 from .._function import Function
 from .._tensor import Tensor
 from ._registry import register
@@ -25,6 +25,9 @@ from ._util import (
     tensor_arg,
     torch_dtype_name,
 )
+
+_DEEP = _gcpause.DEEP
+_gc_isenabled, _gc_disable, _gc_enable = _gcpause._isenabled, _gcpause._disable, _gcpause._enable
 
 # --- arithmetic -----------------------------------------------------------------------------------
 
@@ -183,28 +186,44 @@ def _binary(
     reflected_cls: type[Function] | None = None,
 ):
     """The forward and reflected wrappers of a broadcasting binary op, with torch's promotion."""
-    # bound once: a bound method per call would be one more object for the gc
-    fn_apply, reflected_apply = fn_cls.on_operands, (reflected_cls or fn_cls).on_operands
+    fn_run, reflected_run = fn_cls, reflected_cls or fn_cls
 
-    def apply(input: Any, other: Any) -> Tensor:
-        a, b = binary_operands(input, other, op, floating)
+    def run(cls: type[Function], a: Any, b: Any) -> Tensor:
+        a, b = binary_operands(a, b, op, floating)
         try:
-            return fn_apply(a, b)
+            return cls()._run(a, b)
         except ValueError:
             raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
         except TypeError:
             _bool_error(op, a, b)
             raise
+
+    # deep in a graph the collector waits for the whole op, operand conversion included (see
+    # _gcpause: the tuple binary_operands returns, allocated outside the pause, would start a
+    # collection over the young graph)
+    def apply(input: Any, other: Any) -> Tensor:
+        up = input.grad_fn if isinstance(input, Tensor) else None
+        if up is None and isinstance(other, Tensor):
+            up = other.grad_fn
+        if up is not None and up.generation >= _DEEP and _gc_isenabled():
+            _gc_disable()
+            try:
+                return run(fn_run, input, other)
+            finally:
+                _gc_enable()
+        return run(fn_run, input, other)
 
     def reflected(input: Any, other: Any) -> Tensor:
-        a, b = binary_operands(other, input, op, floating)
-        try:
-            return reflected_apply(a, b)
-        except ValueError:
-            raise broadcast_error(op, np.shape(data(a)), np.shape(data(b))) from None
-        except TypeError:
-            _bool_error(op, a, b)
-            raise
+        up = input.grad_fn if isinstance(input, Tensor) else None
+        if up is None and isinstance(other, Tensor):
+            up = other.grad_fn
+        if up is not None and up.generation >= _DEEP and _gc_isenabled():
+            _gc_disable()
+            try:
+                return run(reflected_run, other, input)
+            finally:
+                _gc_enable()
+        return run(reflected_run, other, input)
 
     return apply, reflected
 
@@ -279,7 +298,7 @@ def neg(input: Tensor) -> Tensor:
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
             "invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    return Neg()(x)
+    return Neg()._run(x)
 
 
 @register()
@@ -344,7 +363,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise max of two tensors (NaN propagates); ties share the gradient."""
     a, b = _both_tensors(input, other, "maximum")
     try:
-        return Maximum()(a, b)
+        return Maximum()._run(a, b)
     except ValueError:
         raise broadcast_error("maximum", a._data.shape, b._data.shape) from None
 
@@ -354,7 +373,7 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise min of two tensors (NaN propagates); ties share the gradient."""
     a, b = _both_tensors(input, other, "minimum")
     try:
-        return Minimum()(a, b)
+        return Minimum()._run(a, b)
     except ValueError:
         raise broadcast_error("minimum", a._data.shape, b._data.shape) from None
 
@@ -407,7 +426,7 @@ def clamp(
         min = cast(min, target) if isinstance(min, Tensor) else min
         max = cast(max, target) if isinstance(max, Tensor) else max
     try:
-        return Clamp(tensor_bounds)(x, min, max)
+        return Clamp(tensor_bounds)._run(x, min, max)
     except ValueError:
         shapes = [np.shape(data(v)) for v in (x, min, max) if isinstance(v, Tensor)]
         raise broadcast_error("clamp", *shapes) from None
@@ -455,7 +474,7 @@ def where(
         input = _scalar_tensor(input, other)  # torch: where(c, 1., 0.) is a float32 tensor
     a, b = binary_operands(input, other, "where")
     try:
-        return Where()(cond, a, b)
+        return Where()._run(cond, a, b)
     except ValueError:
         shapes = [cond._data.shape] + [np.shape(data(v)) for v in (a, b)]
         raise broadcast_error("where", *shapes) from None
@@ -511,6 +530,6 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
     else:
         value = np.asarray(value, dtype=x._data.dtype)[()]
     try:
-        return MaskedFill(tensor_value)(x, m, value)
+        return MaskedFill(tensor_value)._run(x, m, value)
     except ValueError:
         raise broadcast_error("masked_fill", x._data.shape, m._data.shape) from None

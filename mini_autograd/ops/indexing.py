@@ -241,8 +241,8 @@ def getitem(input: Tensor, key: Any) -> Tensor:
             # torch selects the ints first, then indexes the rest: x[0, :, [0, 1]] is (4, 2),
             # where numpy would broadcast the int with the list and put their dims first
             ints, rest = _split_ints(np_key)
-            return Index(rest)(Index(ints, "SelectBackward0")(input))
-        y = Index(np_key, node)(input)
+            return Index(rest)._run(Index(ints, "SelectBackward0")._run(input))
+        y = Index(np_key, node)._run(input)
         if y.grad_fn is not None and node != "IndexBackward0":
             _inplace.track_view(input, y)
         return y
@@ -271,12 +271,12 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
             raise RuntimeError(
                 f"index {int(idx.max())} is out of bounds for dimension 0 with size 1"
             )
-        return Index((np.zeros(idx.shape, np.int64),), "GatherBackward0")(x.reshape(1))
+        return Index((np.zeros(idx.shape, np.int64),), "GatherBackward0")._run(x.reshape(1))
     if idx.ndim != len(shape) and not (idx.ndim <= 1 and len(shape) <= 1) and idx.size:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     d = _wrap_dim(dim, len(shape), "gather")
     if not idx.size and idx.ndim != len(shape):  # torch allows an empty index of any rank
-        return Index((np.zeros(idx.shape, np.int64),) * len(shape), "GatherBackward0")(x)
+        return Index((np.zeros(idx.shape, np.int64),) * len(shape), "GatherBackward0")._run(x)
     for i, (n, m) in enumerate(zip(idx.shape, shape, strict=False)):
         if i != d and n > m:
             raise RuntimeError(
@@ -289,10 +289,10 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
     if not shape:
-        return Index((), "GatherBackward0")(x)
+        return Index((), "GatherBackward0")._run(x)
     key = list(np.indices(idx.shape, sparse=True))
     key[d] = idx
-    return Index(tuple(key), "GatherBackward0")(x)
+    return Index(tuple(key), "GatherBackward0")._run(x)
 
 
 class Embedding(Index):
@@ -344,7 +344,7 @@ def embedding(
         )
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
-    return Embedding((idx,), padding_idx)(w)
+    return Embedding((idx,), padding_idx)._run(w)
 
 
 @register(top=False, method=False, functional=True)

@@ -72,8 +72,8 @@ def _compared(name: str) -> Callable[..., Tensor]:
         def compute(t: Tensor) -> Tensor:
             values = getattr(t, name)(other)._data.astype(t._data.dtype)
             if isinstance(other, Tensor):
-                return Compared(values, node)(t, other)
-            return Compared(values, node)(t)
+                return Compared(values, node)._run(t, other)
+            return Compared(values, node)._run(t)
 
         return _inplace.apply(self, name + "_", compute, (other,))
 
@@ -133,7 +133,7 @@ def _view_in_place(name: str, node_name: Callable[..., str]) -> Callable[..., Te
         if view is old:  # t() of a 1-d tensor: torch still records a node
             from .shape import Reshape
 
-            view = Reshape(old._data.shape)(old)
+            view = Reshape(old._data.shape)._run(old)
         fn = view.grad_fn
         fn.node = node_name(*args)
         fn.in_place_view = True  # self owns this view now: later writes into it are no slice's

@@ -145,7 +145,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                     f"Expected size {ref[k]} but got size {s[k]} for tensor number "
                     f"{i} in the list."
                 )
-    return Cat(d)(*promote(ts))
+    return Cat(d)._run(*promote(ts))
 
 
 @register(method=False)
@@ -160,7 +160,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"{list(shape)} at entry 0 and {list(t._data.shape)} at entry {i}"
             )
     d = _wrap_dim(dim, len(shape) + 1, "stack")
-    return Stack(d)(*promote(ts))
+    return Stack(d)._run(*promote(ts))
 
 
 @register()
@@ -193,7 +193,7 @@ def split(
                 f"split_sizes={list(sizes)}"
             )
         node = "SplitWithSizesBackward0"
-    out = Split(sizes, d, node)(x)
+    out = Split(sizes, d, node)._run(x)
     return out if isinstance(out, tuple) else (out,)
 
 
@@ -221,5 +221,5 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     d = _wrap_dim(dim, x._data.ndim, "unbind")
     if x._data.shape[d] == 0:
         return ()
-    out = Unbind(d)(x)
+    out = Unbind(d)._run(x)
     return out if isinstance(out, tuple) else (out,)

@@ -49,7 +49,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
             "Number of dimensions of repeat dims can not be smaller than number of dimensions "
             f"of tensor (repeat{reps} of a {x._data.ndim}-D tensor)"
         )
-    return Repeat(reps)(x)
+    return Repeat(reps)._run(x)
 
 
 @register()
@@ -58,7 +58,7 @@ def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
     x = tensor_arg(input, "tile")
     reps = tuple(shape_arg((dims,)))
     reps = (1,) * (x._data.ndim - len(reps)) + reps
-    return Repeat(reps)(x)
+    return Repeat(reps)._run(x)
 
 
 @register()
@@ -86,12 +86,14 @@ def repeat_interleave(
         if r.size != x._data.shape[d]:
             raise RuntimeError("repeats must have the same size as input along dim")
         idx = np.repeat(np.arange(x._data.shape[d]), r)
-        return Index((slice(None),) * d + (idx,), "IndexSelectBackward0")(x)
+        return Index((slice(None),) * d + (idx,), "IndexSelectBackward0")._run(x)
     k = int(repeats.item() if isinstance(repeats, Tensor) else repeats)
     shape = x._data.shape
     wide = shape[: d + 1] + (k,) + shape[d + 1 :]
-    y = Expand(wide)(Reshape(shape[: d + 1] + (1,) + shape[d + 1 :], "UnsqueezeBackward0")(x))
-    return Reshape(shape[:d] + (shape[d] * k,) + shape[d + 1 :], "ViewBackward0")(y)
+    y = Expand(wide)._run(
+        Reshape(shape[: d + 1] + (1,) + shape[d + 1 :], "UnsqueezeBackward0")._run(x)
+    )
+    return Reshape(shape[:d] + (shape[d] * k,) + shape[d + 1 :], "ViewBackward0")._run(y)
 
 
 class Flip(Node):
@@ -118,7 +120,7 @@ def flip(input: Tensor, *dims_: Any, dims: Sequence[int] | None = None) -> Tenso
     if not dims_:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     axes = _dims(shape_arg(dims_), x._data.ndim, "flip") if x._data.ndim else ()
-    return Flip(axes)(x)
+    return Flip(axes)._run(x)
 
 
 @register()
@@ -127,7 +129,7 @@ def fliplr(input: Tensor) -> Tensor:
     x = tensor_arg(input, "fliplr")
     if x._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return Flip((1,))(x)
+    return Flip((1,))._run(x)
 
 
 @register()
@@ -136,7 +138,7 @@ def flipud(input: Tensor) -> Tensor:
     x = tensor_arg(input, "flipud")
     if x._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return Flip((0,))(x)
+    return Flip((0,))._run(x)
 
 
 class Roll(Node):
@@ -165,12 +167,12 @@ def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] |
         if len(sh) != 1:
             raise RuntimeError(f"roll(): shifts and dimensions must align. shifts: {len(sh)}, "
                                "dims: 0")  # fmt: skip
-        return Roll(sh, None)(x)
+        return Roll(sh, None)._run(x)
     ax = (dims,) if isinstance(dims, int) else tuple(dims)
     if len(ax) != len(sh):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(ax)}")
     ax = tuple(_wrap_dim(a, max(x._data.ndim, 1), "roll") for a in ax)
-    return Roll(sh, ax)(x)
+    return Roll(sh, ax)._run(x)
 
 
 class Rot90(Node):
@@ -200,7 +202,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     if a[0] == a[1]:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a[0]} and "
                            f"dim1 = {a[1]}")  # fmt: skip
-    return Rot90(k % 4, a)(x)
+    return Rot90(k % 4, a)._run(x)
 
 
 @register(aliases=("moveaxis",))
@@ -216,13 +218,13 @@ def movedim(input: Tensor, source: int | Sequence[int], destination: int | Seque
             f"contain the same number of dims as destination ({list(dst)} dims)"
         )
     if not nd:
-        return Permute(())(x)
+        return Permute(())._run(x)
     src = tuple(_wrap_dim(s, nd, "movedim") for s in src)
     dst = tuple(_wrap_dim(s, nd, "movedim") for s in dst)
     order = [a for a in range(nd) if a not in src]
     for d, s in sorted(zip(dst, src, strict=True)):
         order.insert(d, s)
-    return Permute(tuple(order))(x)
+    return Permute(tuple(order))._run(x)
 
 
 @register()
@@ -232,7 +234,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     d = _wrap_dim(dim, x._data.ndim, "unflatten")
     shape = x._data.shape
     sizes = _infer_shape(tuple(sizes), shape[d], (shape[d],))
-    return Reshape(shape[:d] + tuple(sizes) + shape[d + 1 :])(x)
+    return Reshape(shape[:d] + tuple(sizes) + shape[d + 1 :])._run(x)
 
 
 @register(top=False)
@@ -240,7 +242,7 @@ def view_as(input: Tensor, other: Tensor) -> Tensor:
     """input viewed in other's shape."""
     x = tensor_arg(input, "view_as")
     shape = tensor_arg(other, "view_as", "other")._data.shape
-    return Reshape(_infer_shape(shape, x._data.size, x._data.shape))(x)
+    return Reshape(_infer_shape(shape, x._data.size, x._data.shape))._run(x)
 
 
 @register(top=False)
@@ -248,7 +250,7 @@ def reshape_as(input: Tensor, other: Tensor) -> Tensor:
     """input reshaped to other's shape."""
     x = tensor_arg(input, "reshape_as")
     shape = tensor_arg(other, "reshape_as", "other")._data.shape
-    return Reshape(_infer_shape(shape, x._data.size, x._data.shape))(x)
+    return Reshape(_infer_shape(shape, x._data.size, x._data.shape))._run(x)
 
 
 @register(top=False)
@@ -274,7 +276,7 @@ def _atleast(tensors: tuple[Any, ...], n: int, op: str) -> Any:
     else:  # 3-D: (1, n, 1) from 1-D, (a, b, 1) from 2-D, as numpy
         target = (1, s[0], 1) if len(s) == 1 else s + (1,)
     node = "ViewBackward0" if len(s) == 0 else "UnsqueezeBackward0"
-    return Reshape(target, node)(x)
+    return Reshape(target, node)._run(x)
 
 
 @register(method=False)
@@ -348,7 +350,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         pos = (1 - i if i < 2 else i) if swap else i
         view = [1] * len(ts)
         view[pos] = sizes[pos]
-        out.append(Expand(tuple(sizes))(Reshape(tuple(view))(t)))
+        out.append(Expand(tuple(sizes))._run(Reshape(tuple(view))._run(t)))
     return tuple(out)
 
 
@@ -377,7 +379,7 @@ def tensor_split(
     bounds = [0, *cuts, n]
     lead = (slice(None),) * d
     return tuple(
-        Index((*lead, slice(min(max(a, 0), n), min(max(b, a, 0), n))), "SliceBackward0")(x)
+        Index((*lead, slice(min(max(a, 0), n), min(max(b, a, 0), n))), "SliceBackward0")._run(x)
         for a, b in zip(bounds[:-1], bounds[1:], strict=True)
     )
 

@@ -122,7 +122,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise _shapes_error(sa, sb)
     _check_dtypes(a, b, "matmul")
     try:
-        return MatMul(_matmul_node(len(sa), len(sb)))(a, b)
+        return MatMul(_matmul_node(len(sa), len(sb)))._run(a, b)
     except ValueError:
         raise broadcast_error("matmul", sa[:-2], sb[:-2]) from None
 
@@ -145,7 +145,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if a._data.shape[1] != b._data.shape[0]:
         raise _shapes_error(a._data.shape, b._data.shape)
     _check_dtypes(a, b, "mm")
-    return MatMul("MmBackward0")(a, b)
+    return MatMul("MmBackward0")._run(a, b)
 
 
 @register()
@@ -167,7 +167,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
             f"[{sa[0]}, {sa[2]}] but got: [{sb[0]}, {sb[1]}]."
         )
     _check_dtypes(a, b, "bmm")
-    return MatMul("BmmBackward0")(a, b)
+    return MatMul("BmmBackward0")._run(a, b)
 
 
 def _dot_size_error(sa: tuple, sb: tuple) -> RuntimeError:
@@ -193,7 +193,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
             f"dot : expected both vectors to have same dtype, but found "
             f"{torch_dtype_name(a)} and {torch_dtype_name(b)}"
         )
-    return MatMul("DotBackward0")(a, b)
+    return MatMul("DotBackward0")._run(a, b)
 
 
 @register()
@@ -203,7 +203,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, t in (("self", a), ("vec2", b)):
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
-    return Mul()(Reshape((a._data.shape[0], 1))(a), b)
+    return Mul()._run(Reshape((a._data.shape[0], 1))._run(a), b)
 
 
 class Linear(Node):
@@ -257,8 +257,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         "ViewBackward0" if bias is not None else "UnsafeViewBackward0",
     )
     if bias is None:
-        return Linear(node)(x, w)
+        return Linear(node)._run(x, w)
     tensor_arg(bias, "linear", "bias")
     _expand_shape(bias._data.shape, sx[:-1] + (sw[0],), "linear")
     _check_dtypes(x, bias, "linear")
-    return Linear(node)(x, w, bias)
+    return Linear(node)._run(x, w, bias)

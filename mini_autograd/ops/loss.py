@@ -153,7 +153,7 @@ def mse_loss(
     a, b = _regression_operands(input, target, "mse_loss")
     if weight is not None:
         return _weighted((a - b) ** 2, weight, a, reduction, by_weight=True)
-    return MseLoss(reduction)(a, b)
+    return MseLoss(reduction)._run(a, b)
 
 
 @register(top=False, method=False, functional=True)
@@ -189,7 +189,7 @@ def smooth_l1_loss(
     a, b = _regression_operands(input, target, "smooth_l1_loss")
     if beta == 0.0:
         return _reduce_ops(abs_(a - b), reduction)
-    return SmoothL1Loss(reduction, beta)(a, b)
+    return SmoothL1Loss(reduction, beta)._run(a, b)
 
 
 @register(top=False, method=False, functional=True)
@@ -206,5 +206,5 @@ def huber_loss(
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     a, b = _regression_operands(input, target, "huber_loss")
     if weight is not None:
-        return _weighted(HuberLoss("none", delta)(a, b), weight, a, reduction, by_weight=False)
-    return HuberLoss(reduction, delta)(a, b)
+        return _weighted(HuberLoss("none", delta)._run(a, b), weight, a, reduction, by_weight=False)
+    return HuberLoss(reduction, delta)._run(a, b)

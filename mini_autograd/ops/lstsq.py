@@ -71,7 +71,7 @@ def pinv(
     a = matrix_arg(A, "pinv")
     atol = float(atol) if atol is not None else None
     rtol = float(rtol) if rtol is not None else None
-    return Pinv(atol, rtol, hermitian)(a)
+    return Pinv(atol, rtol, hermitian)._run(a)
 
 
 @register("pinverse")
@@ -141,7 +141,7 @@ def lstsq(
     if b._data.shape[:-2] != batch:
         b = b.expand(*batch, *b._data.shape[-2:])
     eps = np.finfo(a._data.dtype).eps * max(m, n)
-    x = Lstsq(eps if rcond is None else rcond)(a, b)
+    x = Lstsq(eps if rcond is None else rcond)._run(a, b)
     s = np.linalg.svd(a._data, compute_uv=False)
     rank = np.sum(s > (eps if rcond is None else rcond) * s[..., :1], axis=-1).astype(np.int64)
     residuals = _make(np.zeros((0,), a._data.dtype))

@@ -102,14 +102,14 @@ def _max_or_min(input: Tensor, dim, keepdim: bool, op: str):
     node = "MaxBackward" if op == "max" else "MinBackward"
     if dim is None:
         _check_nonempty(x, None, op)
-        return MaxAll(reduce, node + "1")(x)
+        return MaxAll(reduce, node + "1")._run(x)
     axis = _wrap_dim(dim, x._data.ndim, op)
     result = MaxResult if op == "max" else MinResult
     if x._data.ndim == 0:
-        return result(MaxAll(reduce, node + "0")(x), _make(np.array(0)))
+        return result(MaxAll(reduce, node + "0")._run(x), _make(np.array(0)))
     _check_nonempty(x, (axis,), op)
     arg = np.ndarray.argmax if op == "max" else np.ndarray.argmin
-    return result(*MaxDim(reduce, arg, axis, keepdim, node + "0")(x))
+    return result(*MaxDim(reduce, arg, axis, keepdim, node + "0")._run(x))
 
 
 @register()
@@ -131,7 +131,7 @@ def _amax_or_amin(input: Tensor, dim, keepdim: bool, op: str) -> Tensor:
         axes = None
     _check_nonempty(x, axes, op)
     reduce = np.maximum.reduce if op == "amax" else np.minimum.reduce
-    return Amax(reduce, axes, keepdim, "AmaxBackward0" if op == "amax" else "AminBackward0")(x)
+    return Amax(reduce, axes, keepdim, "AmaxBackward0" if op == "amax" else "AminBackward0")._run(x)
 
 
 @register()

@@ -92,7 +92,7 @@ def layer_norm(
         args.append(bias)
     if weight is None and bias is not None:
         args[1] = np.ones(shape, dtype=x._data.dtype)
-    return LayerNorm(axes, eps)(*args)
+    return LayerNorm(axes, eps)._run(*args)
 
 
 def _channel(v, ndim: int):
@@ -229,7 +229,7 @@ def batch_norm(
             if weight is None:
                 args[1] = np.ones(c, dtype=x._data.dtype)
         fn = BatchNorm(eps)
-        y = fn(*args)
+        y = fn._run(*args)
         _update(running_mean, fn.mean, momentum)
         _update(running_var, fn.var * (n / (n - 1)), momentum)
         return y
@@ -271,7 +271,7 @@ def group_norm(
             )
     per_group = math.prod(x._data.shape[1:]) // num_groups
     grouped = Reshape.apply(x, shape=(n, num_groups, per_group))
-    y = Reshape.apply(LayerNorm((2,), eps)(grouped), shape=x._data.shape)
+    y = Reshape.apply(LayerNorm((2,), eps)._run(grouped), shape=x._data.shape)
     return _affine(y, weight, bias)
 
 
@@ -299,7 +299,7 @@ def instance_norm(
         )
     axes = tuple(range(2, len(shape)))
     fn = LayerNorm(axes, eps)
-    y = _affine(fn(x), weight, bias)
+    y = _affine(fn._run(x), weight, bias)
     if running_mean is not None or running_var is not None:
         mean = np.mean(x._data, axis=axes)
         var = np.var(x._data, axis=axes) * (spatial / (spatial - 1))

@@ -55,13 +55,13 @@ def frac(input: Tensor) -> Tensor:
     x = tensor_arg(input, "frac")
     if x._data.dtype.kind != "f":
         raise RuntimeError(f"\"frac_cpu\" not implemented for '{x.dtype}'; use a float tensor")
-    return Frac()(x)
+    return Frac()._run(x)
 
 
 @register(aliases=("fix",))
 def trunc(input: Tensor) -> Tensor:
     """Round toward zero."""
-    return Trunc()(tensor_arg(input, "trunc"))
+    return Trunc()._run(tensor_arg(input, "trunc"))
 
 
 @register()
@@ -87,7 +87,7 @@ def _clamp_one(input: Tensor, bound: Tensor | float, side: str) -> Tensor:
         bound = cast(bound, target) if tensor_bound else bound
     lo, hi = (bound, None) if side == "Min" else (None, bound)
     try:
-        return _ClampOne(tensor_bound, side)(x, lo, hi)
+        return _ClampOne(tensor_bound, side)._run(x, lo, hi)
     except ValueError:
         raise broadcast_error(op, x._data.shape, np.shape(data(bound))) from None
 
@@ -115,7 +115,7 @@ def nan_to_num(
     x = tensor_arg(input, "nan_to_num")
     if x._data.dtype.kind != "f":
         return _make(x._data.copy())
-    return NanToNum(nan, posinf, neginf)(x)
+    return NanToNum(nan, posinf, neginf)._run(x)
 
 
 def _close(input: Tensor, other: Tensor, rtol: float, atol: float, equal_nan: bool, op: str):

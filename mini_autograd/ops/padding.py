@@ -142,7 +142,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     pairs = [(widths_flat[2 * i], widths_flat[2 * i + 1]) for i in range(k)][::-1]
     widths = ((0, 0),) * (ndim - k) + tuple(pairs)
     if mode == "constant":
-        return Pad(widths, 0.0 if value is None else value)(x)
+        return Pad(widths, 0.0 if value is None else value)._run(x)
     if mode not in _NODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if value is not None and value != 0:
@@ -165,11 +165,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
         if mode == "circular" and (lo < 0 or hi < 0):  # crop first, then wrap what is left
-            y = Pad(tuple((min(lo, 0), min(hi, 0)) if a == axis else (0, 0) for a in range(ndim)))(
-                y
-            )
+            y = Pad(
+                tuple((min(lo, 0), min(hi, 0)) if a == axis else (0, 0) for a in range(ndim))
+            )._run(y)
             n, lo, hi = y._data.shape[axis], max(lo, 0), max(hi, 0)
         if lo or hi or (y is x and axis == ndim - 1):  # no pad at all: still a new tensor
             node = _NODES[mode].format(k)
-            y = TakeAxis(_indices(n, lo, hi, mode), axis, node, mode != "circular")(y)
+            y = TakeAxis(_indices(n, lo, hi, mode), axis, node, mode != "circular")._run(y)
     return y

@@ -46,7 +46,7 @@ class Gather(Node):
 
 def _gather(x: Tensor, idx: np.ndarray, node: str, squeeze: bool, unique: bool = False):
     """The pooled values, with the unbatched input's batch dim (of idx) left out."""
-    return Gather(idx, node, unique, idx.shape[1:] if squeeze else None)(x)
+    return Gather(idx, node, unique, idx.shape[1:] if squeeze else None)._run(x)
 
 
 def _node(nd: int, name: str) -> str:
@@ -212,7 +212,7 @@ def _max_pool(nd, op, input, kernel_size, stride, padding, dilation, ceil_mode, 
     geom = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, op)
     if not return_indices and tiled(geom):
         node = _node(nd, f"MaxPool{nd}DWithIndicesBackward0")
-        return TiledMaxPool(geom.k_size, geom.y_size, node)(x)
+        return TiledMaxPool(geom.k_size, geom.y_size, node)._run(x)
     idx = _max_indices(x._data[None] if squeeze else x._data, geom)
     node = _node(nd, f"MaxPool{nd}DWithIndicesBackward0")
     y = _gather(x, idx, node, squeeze, _disjoint(geom))
@@ -295,7 +295,7 @@ def _avg_pool(
     else:
         inv = 1.0 / _divisor(geom, count_include_pad)
     scale = inv.astype(x._data.dtype)
-    return WindowSum(geom, _node(nd, f"AvgPool{nd}DBackward0"), scale)(x)
+    return WindowSum(geom, _node(nd, f"AvgPool{nd}DBackward0"), scale)._run(x)
 
 
 @register(top=True, method=False, functional=True)
@@ -381,7 +381,7 @@ def _adaptive_avg(nd: int, op: str, input: Tensor, output_size) -> Tensor:
     dtype = x._data.dtype
     lead = x.ndim - nd - 2  # 0 batched, -1 unbatched
     # torch's backward is a node of x, except for an output of ones (it takes a mean there)
-    y = x if all(o == 1 for o in out) else Tie(f"AdaptiveAvgPool{nd}DBackward0")(x)
+    y = x if all(o == 1 for o in out) else Tie(f"AdaptiveAvgPool{nd}DBackward0")._run(x)
     # separable: one averaging matrix per spatial dim, applied as a matmul on the last axis
     for i in range(nd):
         n = x._data.shape[x.ndim - nd + i]
@@ -505,4 +505,4 @@ def max_unpool2d(
     if squeeze:
         idx = idx[None]
     lead = x._data.shape[:-2]
-    return Scatter(idx, (*lead, *size), True, "MaxUnpool2DBackward0")(x)
+    return Scatter(idx, (*lead, *size), True, "MaxUnpool2DBackward0")._run(x)

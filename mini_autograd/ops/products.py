@@ -67,7 +67,7 @@ def _add_product(op, input, a, b, beta, alpha, out_shape, batch_sum=False):
     for t in (a, b):
         _check_dtypes(c, t, op)
     node = op[0].upper() + op[1:] + "Backward0"
-    return AddProduct(node, beta, alpha, batch_sum)(c, a, b)
+    return AddProduct(node, beta, alpha, batch_sum)._run(c, a, b)
 
 
 def _matrices(op: str, *named: tuple[str, Tensor, int]) -> None:
@@ -147,7 +147,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
             f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({v._data.shape[0]})"
         )
     _check_dtypes(a, v, "mv")
-    return MatMul("MvBackward0")(a, v)
+    return MatMul("MvBackward0")._run(a, v)
 
 
 @register()
@@ -162,7 +162,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
         )
     if n == 0:
         eye = np.broadcast_to(np.eye(shape[-1], dtype=a._data.dtype), shape).copy()
-        return Mul()(a, np.zeros((), a._data.dtype)) + eye if a._requires_grad else _like(eye)
+        return Mul()._run(a, np.zeros((), a._data.dtype)) + eye if a._requires_grad else _like(eye)
     if n < 0:
         from .decomposition import inv
 
@@ -265,7 +265,7 @@ def _cross(a: Tensor, b: Tensor, dim: int | None, op: str) -> Tensor:
         a = a.expand(*shape)
     if b._data.shape != shape:
         b = b.expand(*shape)
-    return Cross(d)(a, b)
+    return Cross(d)._run(a, b)
 
 
 @register()

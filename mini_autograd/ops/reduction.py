@@ -276,7 +276,9 @@ def sum(
         x = x.to(dtype)
     elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
         x = x.to(_dtype.int64)
-    return Sum(_axes(dim, x, "sum"), keepdim, "SumBackward0" if dim is None else "SumBackward1")(x)
+    return Sum(
+        _axes(dim, x, "sum"), keepdim, "SumBackward0" if dim is None else "SumBackward1"
+    )._run(x)
 
 
 @register()
@@ -294,7 +296,7 @@ def mean(
             "dtype="
         )
     node = "MeanBackward0" if dim is None else "MeanBackward1"
-    return Mean(_axes(dim, x, "mean"), keepdim, node)(x)
+    return Mean(_axes(dim, x, "mean"), keepdim, node)._run(x)
 
 
 @register()
@@ -315,7 +317,7 @@ def prod(
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     axes = _axes(dim, x, "prod")
     node = "ProdBackward0" if dim is None else "ProdBackward1"
-    return Prod(None if axes is None else axes[0], keepdim, node)(x)
+    return Prod(None if axes is None else axes[0], keepdim, node)._run(x)
 
 
 def _moment_args(x: Tensor, dim, unbiased, correction, op: str):
@@ -340,7 +342,7 @@ def var(
     """Variance over `dim` with Bessel's `correction` (1 by default; `unbiased=False` means 0)."""
     x = tensor_arg(input, "var")
     axes, c = _moment_args(x, dim, unbiased, correction, "var")
-    return Var(axes, c, keepdim)(x)
+    return Var(axes, c, keepdim)._run(x)
 
 
 @register()
@@ -355,7 +357,7 @@ def std(
     """Standard deviation over `dim`, the square root of var with the same arguments."""
     x = tensor_arg(input, "std")
     axes, c = _moment_args(x, dim, unbiased, correction, "std")
-    return Std(axes, c, keepdim)(x)
+    return Std(axes, c, keepdim)._run(x)
 
 
 @register()
@@ -364,7 +366,7 @@ def logsumexp(input: Tensor, dim: Dim, keepdim: bool = False) -> Tensor:
     x = tensor_arg(input, "logsumexp")
     if x._data.dtype.kind != "f":
         x = x.to(_dtype.get_default_dtype())
-    return LogSumExp(_axes(dim, x, "logsumexp"), keepdim)(x)
+    return LogSumExp(_axes(dim, x, "logsumexp"), keepdim)._run(x)
 
 
 @register()
@@ -398,4 +400,4 @@ def norm(
             "linalg.vector_norm cannot compute the inf norm on an empty tensor "
             "because the operation does not have an identity"
         )
-    return Norm(float(p), axes, keepdim)(x)
+    return Norm(float(p), axes, keepdim)._run(x)

@@ -166,14 +166,14 @@ def _scan_arg(input: Tensor, dim: int, op: str, dtype) -> tuple[Tensor, int]:
 def cumsum(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Cumulative sums along dim (integers sum in int64, as torch)."""
     x, d = _scan_arg(input, dim, "cumsum", dtype)
-    return Cumsum(d)(x)
+    return Cumsum(d)._run(x)
 
 
 @register()
 def cumprod(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Cumulative products along dim; zeros are handled exactly in the gradient."""
     x, d = _scan_arg(input, dim, "cumprod", dtype)
-    return Cumprod(d)(x)
+    return Cumprod(d)._run(x)
 
 
 def _cum_extreme(input: Tensor, dim: int, largest: bool, op: str):
@@ -182,7 +182,7 @@ def _cum_extreme(input: Tensor, dim: int, largest: bool, op: str):
     x, d = _scan_arg(input, dim, op, None)
     if x._data.dtype.kind == "b":
         raise RuntimeError(f"{op}: bool tensors are not supported; use .long()")
-    v, i = CumExtreme(d, largest)(x)
+    v, i = CumExtreme(d, largest)._run(x)
     return values_indices(op, v, i)
 
 
@@ -206,4 +206,4 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
         raise RuntimeError(
             f"\"logcumsumexp_out_cpu\" not implemented for '{x.dtype}'; use a float tensor"
         )
-    return LogCumSumExp(d)(x)
+    return LogCumSumExp(d)._run(x)

@@ -41,10 +41,10 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     idx = _index_arg(index, "index_select")
     if not x._data.ndim:
         _check_range(idx, 1, "index_select", 0)
-        return Index((), "IndexSelectBackward0")(x)  # torch: a 0-d input gives a 0-d result
+        return Index((), "IndexSelectBackward0")._run(x)  # torch: a 0-d input gives a 0-d result
     d = _wrap_dim(dim, x._data.ndim, "index_select")
     _check_range(idx, x._data.shape[d], "index_select", d)
-    return Index(_along(d, idx), "IndexSelectBackward0")(x)
+    return Index(_along(d, idx), "IndexSelectBackward0")._run(x)
 
 
 class IndexAdd(Node):
@@ -142,7 +142,7 @@ def index_add(
 ) -> Tensor:
     """input with alpha * source's slices added at index along dim (repeats accumulate)."""
     x, src, d, idx, scalar = _index_source(input, dim, index, source, "index_add")
-    out = IndexAdd(d, idx, alpha)(x, src)
+    out = IndexAdd(d, idx, alpha)._run(x, src)
     return out.reshape(()) if scalar else out
 
 
@@ -150,7 +150,7 @@ def index_add(
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with source's slices written at index along dim."""
     x, src, d, idx, scalar = _index_source(input, dim, index, source, "index_copy")
-    out = IndexCopy(d, idx)(x, src)
+    out = IndexCopy(d, idx)._run(x, src)
     return out.reshape(()) if scalar else out
 
 
@@ -171,10 +171,10 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | float) ->
         value = np.asarray(value, dtype=x._data.dtype)[()]
     if not x._data.ndim:
         _check_range(idx, 1, "index_fill", 0)
-        return IndexFill(0, idx, tensor_value)(x.reshape(1), value).reshape(())
+        return IndexFill(0, idx, tensor_value)._run(x.reshape(1), value).reshape(())
     d = _wrap_dim(dim, x._data.ndim, "index_fill")
     _check_range(idx, x._data.shape[d], "index_fill", d)
-    return IndexFill(d, idx, tensor_value)(x, value)
+    return IndexFill(d, idx, tensor_value)._run(x, value)
 
 
 def _mask_arg(mask: Any, op: str) -> np.ndarray:
@@ -191,7 +191,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     m = _mask_arg(mask, "masked_select")
     shape = np.broadcast_shapes(x._data.shape, m.shape)
     xb = x.expand(shape) if x._data.shape != shape else x
-    return Index((np.broadcast_to(m, shape),), "MaskedSelectBackward0")(xb)
+    return Index((np.broadcast_to(m, shape),), "MaskedSelectBackward0")._run(xb)
 
 
 class MaskedScatter(Node):
@@ -235,7 +235,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
         raise RuntimeError("masked_scatter: expected source to have at least as many elements "
                            f"as ones in mask ({int(m.sum())}), got {src._data.size}")  # fmt: skip
     x, src = promote([x, src]) if src._data.dtype != x._data.dtype else (x, src)
-    return MaskedScatter(m)(x, src)
+    return MaskedScatter(m)._run(x, src)
 
 
 def _scatter_index(input: Tensor, dim: int, index: Any, src: Any, op: str):
@@ -331,7 +331,7 @@ def scatter(
         _src_slice(src, idx, "scatter")
     else:
         src = np.asarray(src, dtype=x._data.dtype)[()]
-    return Scatter(d, idx, tensor_src)(x, src)
+    return Scatter(d, idx, tensor_src)._run(x, src)
 
 
 @register()
@@ -468,7 +468,7 @@ def scatter_reduce(
     x, d, idx = _scatter_index(input, dim, index, src, "scatter_reduce")
     s = tensor_arg(src, "scatter_reduce", "src")
     _src_slice(s, idx, "scatter_reduce")
-    return ScatterReduce(d, idx, reduce, include_self, node)(x, s)
+    return ScatterReduce(d, idx, reduce, include_self, node)._run(x, s)
 
 
 @register()
@@ -483,7 +483,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
         bad = int(idx.max()) if idx.max() >= n else int(idx.min())
         raise IndexError(f"take(): index {bad} is out of range for a tensor of {n} elements")
     flat = x.reshape(-1)
-    return Index((np.where(idx < 0, idx + n, idx),), "TakeBackward0")(flat)
+    return Index((np.where(idx < 0, idx + n, idx),), "TakeBackward0")._run(flat)
 
 
 @register()
@@ -587,7 +587,7 @@ def index_put(
     v = tensor_arg(values, "index_put", "values")
     key = _put_key(indices, "index_put")
     v = cast(v, x._data.dtype) if v._data.dtype != x._data.dtype else v
-    return IndexPutOp(key, accumulate)(x, v)
+    return IndexPutOp(key, accumulate)._run(x, v)
 
 
 @register("index_put_", top=True)

@@ -115,7 +115,7 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
     """The same elements in a new shape (one dim may be -1)."""
     x = tensor_arg(input, "reshape")
     target = _infer_shape(shape_arg(shape), x._data.size, x._data.shape)
-    return Reshape(target)(x)
+    return Reshape(target)._run(x)
 
 
 @register(top=False)
@@ -123,7 +123,7 @@ def view(input: Tensor, *shape: Any) -> Tensor:
     """The same elements in a new shape (every tensor here is contiguous, so always allowed)."""
     x = tensor_arg(input, "view")
     target = _infer_shape(shape_arg(shape), x._data.size, x._data.shape)
-    return Reshape(target)(x)
+    return Reshape(target)._run(x)
 
 
 @register()
@@ -132,7 +132,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     x = tensor_arg(input, "flatten")
     shape = x._data.shape
     if not shape:
-        return Reshape((1,))(x)
+        return Reshape((1,))._run(x)
     start = _wrap_dim(start_dim, len(shape), "flatten")
     end = _wrap_dim(end_dim, len(shape), "flatten")
     if start > end:
@@ -140,7 +140,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if start == end:
         return x
     target = shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :]
-    return Reshape(target)(x)
+    return Reshape(target)._run(x)
 
 
 @register()
@@ -154,7 +154,7 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     else:
         node = "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
         drop = {i for i in axes if shape and shape[i] == 1}
-    return Reshape(tuple(n for i, n in enumerate(shape) if i not in drop), node)(x)
+    return Reshape(tuple(n for i, n in enumerate(shape) if i not in drop), node)._run(x)
 
 
 @register()
@@ -163,7 +163,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     x = tensor_arg(input, "unsqueeze")
     shape = x._data.shape
     d = _wrap_dim(dim, len(shape) + 1, "unsqueeze")
-    return Reshape(shape[:d] + (1,) + shape[d:], "UnsqueezeBackward0")(x)
+    return Reshape(shape[:d] + (1,) + shape[d:], "UnsqueezeBackward0")._run(x)
 
 
 @register(aliases=("swapaxes", "swapdims"))
@@ -173,8 +173,8 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     n = x._data.ndim
     if n == 0:  # torch allows dims 0 and -1 on a 0-d tensor
         _wrap_dim(dim0, 1, "transpose"), _wrap_dim(dim1, 1, "transpose")
-        return Reshape((), "TransposeBackward0")(x)
-    return Transpose(_wrap_dim(dim0, n, "transpose"), _wrap_dim(dim1, n, "transpose"))(x)
+        return Reshape((), "TransposeBackward0")._run(x)
+    return Transpose(_wrap_dim(dim0, n, "transpose"), _wrap_dim(dim1, n, "transpose"))._run(x)
 
 
 @register()
@@ -191,7 +191,7 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     order = tuple(_wrap_dim(d, x._data.ndim, "permute") for d in order)
     if len(set(order)) != len(order):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute(order)(x)
+    return Permute(order)._run(x)
 
 
 @register()
@@ -203,7 +203,7 @@ def t(input: Tensor) -> Tensor:
             f"t() expects a tensor with <= 2 dimensions, but self is "
             f"{x._data.ndim}D; use transpose(dim0, dim1) or mT"
         )
-    return Transpose(0, 1, "TBackward0")(x) if x._data.ndim == 2 else x
+    return Transpose(0, 1, "TBackward0")._run(x) if x._data.ndim == 2 else x
 
 
 @register("T", top=False, prop=True)
@@ -224,7 +224,7 @@ def _t_property(input: Tensor) -> Tensor:
             UserWarning,
             stacklevel=2,
         )
-    return Permute(tuple(range(input._data.ndim))[::-1])(input)
+    return Permute(tuple(range(input._data.ndim))[::-1])._run(input)
 
 
 @register("mT", top=False, prop=True)
@@ -261,7 +261,7 @@ def _expand_shape(shape: tuple[int, ...], sizes: tuple[int, ...], op: str) -> tu
 def expand(input: Tensor, *sizes: Any) -> Tensor:
     """Broadcast to a larger shape (-1 keeps a dimension)."""
     x = tensor_arg(input, "expand")
-    return Expand(_expand_shape(x._data.shape, shape_arg(sizes), "expand"))(x)
+    return Expand(_expand_shape(x._data.shape, shape_arg(sizes), "expand"))._run(x)
 
 
 @register(top=False)
@@ -269,14 +269,14 @@ def expand_as(input: Tensor, other: Tensor) -> Tensor:
     """Broadcast to other's shape."""
     x = tensor_arg(input, "expand_as")
     shape = tensor_arg(other, "expand_as", "other")._data.shape
-    return Expand(_expand_shape(x._data.shape, shape, "expand_as"))(x)
+    return Expand(_expand_shape(x._data.shape, shape, "expand_as"))._run(x)
 
 
 @register()
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     """Broadcast to `size` (-1 keeps a dimension)."""
     x = tensor_arg(input, "broadcast_to")
-    return Expand(_expand_shape(x._data.shape, shape_arg((size,)), "broadcast_to"))(x)
+    return Expand(_expand_shape(x._data.shape, shape_arg((size,)), "broadcast_to"))._run(x)
 
 
 @register(top=False)
@@ -292,4 +292,4 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
         raise RuntimeError(
             f"size {{{list(shape)}}} is not expandable to size {{{list(x._data.shape)}}}."
         )
-    return SumToSize(shape)(x)
+    return SumToSize(shape)._run(x)

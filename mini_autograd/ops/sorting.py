@@ -72,9 +72,9 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool | 
     node = "SortBackward0" if stable is None else "SortBackward1"  # torch's two overloads
     d = _dim(x, dim, "sort")
     if not x._data.ndim:
-        return values_indices("sort", Select(node, 0, None)(x), _make(np.array(0)))
+        return values_indices("sort", Select(node, 0, None)._run(x), _make(np.array(0)))
     order = _sort_order(x._data, d, descending)
-    return values_indices("sort", Select(node, d, order)(x), _make(order))
+    return values_indices("sort", Select(node, d, order)._run(x), _make(order))
 
 
 @register()
@@ -98,21 +98,23 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     if not 0 <= k <= n:
         raise RuntimeError(f"selected index k out of range (topk with k={k} along a dim of {n})")
     if not x._data.ndim:
-        return values_indices("topk", Select("TopkBackward0", 0, None)(x), _make(np.array(0)))
+        return values_indices("topk", Select("TopkBackward0", 0, None)._run(x), _make(np.array(0)))
     order = _sort_order(x._data, d, largest)
     index = np.take(order, np.arange(k), axis=d)
-    return values_indices("topk", Select("TopkBackward0", d, index)(x), _make(index))
+    return values_indices("topk", Select("TopkBackward0", d, index)._run(x), _make(index))
 
 
 def _at_rank(x: Tensor, rank: np.ndarray | int, d: int, keepdim: bool, node: str, op: str):
     """The element of each slice at the given rank of the ascending (stable) order."""
     if not x._data.ndim:
-        return values_indices(op, Select(node, 0, None)(x), _make(np.array(0)))
+        return values_indices(op, Select(node, 0, None)._run(x), _make(np.array(0)))
     order = _sort_order(x._data, d, False)
     index = np.take(order, [rank], axis=d)
     shape = index.shape if keepdim else tuple(np.delete(index.shape, d))
     idx = index if keepdim else index.reshape(shape)
-    return values_indices(op, Select(node, d, index, None if keepdim else shape)(x), _make(idx))
+    return values_indices(
+        op, Select(node, d, index, None if keepdim else shape)._run(x), _make(idx)
+    )
 
 
 @register()
@@ -164,18 +166,18 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False):
     if dim is None:
         if not x._data.size:
             return _make(np.array(np.nan, dtype=x._data.dtype))
-        return NanMedianAll()(x)
+        return NanMedianAll()._run(x)
     d = _dim(x, dim, "nanmedian")
     if not x._data.ndim:
         node = Select("NanmedianBackward1", 0, None)
-        return values_indices("nanmedian", node(x), _make(np.array(0)))
+        return values_indices("nanmedian", node._run(x), _make(np.array(0)))
     xs = x._data
     order = _sort_order(xs, d, False)  # NaNs sort last
     count = xs.shape[d] - (np.isnan(xs).sum(axis=d) if xs.dtype.kind == "f" else 0)
     rank = np.maximum(count - 1, 0) // 2
     index = np.take_along_axis(order, np.expand_dims(rank, d), axis=d)
     shape = index.shape if keepdim else tuple(np.delete(index.shape, d))
-    values = Select("NanmedianBackward1", d, index, None if keepdim else shape)(x)
+    values = Select("NanmedianBackward1", d, index, None if keepdim else shape)._run(x)
     return values_indices("nanmedian", values, _make(index if keepdim else index.reshape(shape)))
 
 
@@ -186,10 +188,12 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False):
     if dim is None:
         if not x._data.size:
             return _make(np.array(np.nan, dtype=x._data.dtype))
-        return MedianAll()(x)
+        return MedianAll()._run(x)
     d = _dim(x, dim, "median")
     if not x._data.ndim:
-        return values_indices("median", Select("MedianBackward1", 0, None)(x), _make(np.array(0)))
+        return values_indices(
+            "median", Select("MedianBackward1", 0, None)._run(x), _make(np.array(0))
+        )
     n = x._data.shape[d]
     xs = x._data
     order = _sort_order(xs, d, False)
@@ -198,7 +202,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False):
     rank = np.where(has_nan, n - np.isnan(xs).sum(axis=d) if xs.dtype.kind == "f" else 0, rank)
     index = np.take_along_axis(order, np.expand_dims(rank, d), axis=d)
     shape = index.shape if keepdim else tuple(np.delete(index.shape, d))
-    values = Select("MedianBackward1", d, index, None if keepdim else shape)(x)
+    values = Select("MedianBackward1", d, index, None if keepdim else shape)._run(x)
     return values_indices("median", values, _make(index if keepdim else index.reshape(shape)))
 
 
@@ -209,7 +213,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     x = tensor_arg(input, "mode")
     d = _dim(x, dim, "mode")
     if not x._data.ndim:
-        return values_indices("mode", Select("ModeBackward0", 0, None)(x), _make(np.array(0)))
+        return values_indices("mode", Select("ModeBackward0", 0, None)._run(x), _make(np.array(0)))
     xm = np.moveaxis(x._data, d, -1)
     flat = xm.reshape(-1, xm.shape[-1])
     idx = np.empty(flat.shape[0], dtype=np.int64)
@@ -219,7 +223,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
         idx[r] = np.nonzero(row == best)[0][-1]
     index = np.expand_dims(idx.reshape(xm.shape[:-1]), d)
     shape = index.shape if keepdim else tuple(np.delete(index.shape, d))
-    values = Select("ModeBackward0", d, index, None if keepdim else shape)(x)
+    values = Select("ModeBackward0", d, index, None if keepdim else shape)._run(x)
     return values_indices("mode", values, _make(index if keepdim else index.reshape(shape)))
 
 

@@ -49,7 +49,7 @@ def nansum(
         x = x.to(dtype)
     elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
         x = x.to(_dtype.int64)
-    return NanSum(_axes(dim, x, "nansum"), keepdim)(x)
+    return NanSum(_axes(dim, x, "nansum"), keepdim)._run(x)
 
 
 @register()

@@ -173,10 +173,10 @@ sinc = _floating(Sinc, "sinc", "The normalised sinc: sin(pi x) / (pi x), 1 at 0.
 @register()
 def deg2rad(input: Tensor) -> Tensor:
     """Degrees to radians."""
-    return Scale(math.pi / 180.0, "Deg2RadBackward0")(float_arg(input, "deg2rad"))
+    return Scale(math.pi / 180.0, "Deg2RadBackward0")._run(float_arg(input, "deg2rad"))
 
 
 @register()
 def rad2deg(input: Tensor) -> Tensor:
     """Radians to degrees."""
-    return Scale(180.0 / math.pi, "Rad2DegBackward0")(float_arg(input, "rad2deg"))
+    return Scale(180.0 / math.pi, "Rad2DegBackward0")._run(float_arg(input, "rad2deg"))

@@ -192,7 +192,7 @@ class Relu(Function):
 
     def backward(self, gy, x):
         if isinstance(gy, Tensor):  # under create_graph: a node that also reaches x, as torch's
-            return ReluBackward()(gy, x)
+            return ReluBackward()._run(gy, x)
         return Where.apply(data(x) <= 0, 0.0, gy)  # torch's threshold_backward: nan passes
 
 
@@ -229,7 +229,7 @@ def scaled_gradient(gy, x, factor: np.ndarray, node: str):
     """gy · factor(x): under create_graph (gy a Tensor) a node that also reaches x, else an array
     (zero wherever the factor is, even where gy is nan, as torch's masked backwards)"""
     if isinstance(gy, Tensor):
-        return ScaledBackward(factor, node)(gy, x)
+        return ScaledBackward(factor, node)._run(gy, x)
     return np.where(factor != 0, gy * factor, 0.0).astype(np.result_type(gy), copy=False)
 
 
@@ -343,7 +343,7 @@ ceil = _same_dtype(Ceil, "ceil", "The smallest integer >= each element.")
 @register()
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """Round to `decimals` places, halves to even."""
-    return Round(decimals)(tensor_arg(input, "round"))
+    return Round(decimals)._run(tensor_arg(input, "round"))
 
 
 @register(functional=True)
@@ -351,7 +351,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(input, 0) elementwise, keeping the dtype (`inplace=True`: written into input)."""
     if inplace:
         return written_into(input, "relu", relu)
-    return Relu()(tensor_arg(input, "relu"))
+    return Relu()._run(tensor_arg(input, "relu"))
 
 
 # numpy has no erf: libm's, element by element, is as fast as a vectorised rational approximation

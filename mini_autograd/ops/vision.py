@@ -101,7 +101,7 @@ def _tensor_unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor
         raise RuntimeError(f"step is {step} but must be > 0")
     count = (n - size) // step + 1
     idx = ((np.arange(count) * step)[:, None] + np.arange(size)).ravel()
-    return UnfoldDim(idx, d, count, size)(x)
+    return UnfoldDim(idx, d, count, size)._run(x)
 
 
 class UnfoldDim(Node):
@@ -139,7 +139,7 @@ def unfold(
     if x.dim() == 3:
         return unfold(x.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
     geom = _fold_geometry(x._data.shape[2:], kernel_size, dilation, padding, stride, "unfold")
-    return Unfold(geom)(x)
+    return Unfold(geom)._run(x)
 
 
 @register(top=False, method=False, functional=True)
@@ -176,7 +176,7 @@ def fold(
             f"{' * '.join(map(str, geom.y_size))} = {math.prod(geom.y_size)}, but got "
             f"input.size(2)={n_blocks}."
         )
-    return Fold(geom, ck // k)(x)
+    return Fold(geom, ck // k)._run(x)
 
 
 # --- interpolate -----------------------------------------------------------------------------
@@ -310,7 +310,7 @@ def interpolate(
                 if mode == "nearest"
                 else (f"UpsampleNearestExact{nd}DBackward0")
             )
-            y = TakeAxis(idx, axis, node)(y)
+            y = TakeAxis(idx, axis, node)._run(y)
         else:
             y = _along(y, axis, _interp_matrix(n, o, scales[i], mode, bool(align_corners)))
     return y
@@ -444,12 +444,14 @@ def grid_sample(
         valid = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
         flat = np.clip(yy, 0, h - 1) * w + np.clip(xx, 0, w - 1)
         idx = np.ascontiguousarray(np.broadcast_to(flat[:, None], (n, c, ho, wo)))
-        return Gather(idx, "GridSampler2DBackward0")(x), valid[:, None].astype(x._data.dtype)
+        return Gather(idx, "GridSampler2DBackward0")._run(x), valid[:, None].astype(x._data.dtype)
 
     if mode == "nearest":
         xx, yy = np.rint(ix._data).astype(np.int64), np.rint(iy._data).astype(np.int64)
         v, valid = corner(yy, xx)
-        return Anchor("GridSampler2DBackward0")(Mul()(v, valid), g)  # d/dgrid = 0, as torch
+        return Anchor("GridSampler2DBackward0")._run(
+            Mul()._run(v, valid), g
+        )  # d/dgrid = 0, as torch
     x0, y0 = np.floor(ix._data).astype(np.int64), np.floor(iy._data).astype(np.int64)
     fx = (ix - x0.astype(ix._data.dtype)).unsqueeze(1)
     fy = (iy - y0.astype(iy._data.dtype)).unsqueeze(1)
@@ -480,9 +482,9 @@ def _channel_dropout(x: Tensor, p: float, training: bool, batched_dims: int, op:
     shape = tuple(x.shape[:lead]) + (1,) * (nd - lead)
     dtype = x._data.dtype
     if p == 1.0:
-        return Mul()(x, np.zeros(shape, dtype=dtype))
+        return Mul()._run(x, np.zeros(shape, dtype=dtype))
     keep = _creation.get_rng().random(shape) >= p
-    return Mul()(x, keep.astype(dtype) / np.asarray(1.0 - p, dtype=dtype))
+    return Mul()._run(x, keep.astype(dtype) / np.asarray(1.0 - p, dtype=dtype))
 
 
 @register(top=False, method=False, functional=True)

@@ -123,7 +123,7 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
         state = _HookState(module, len(args), positions)
         if positions:
-            wrapped = _BackwardHook(state)(*[args[i] for i in positions])
+            wrapped = _BackwardHook(state)._run(*[args[i] for i in positions])
             wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
             new_args = list(args)
             for i, w in zip(positions, wrapped, strict=True):
