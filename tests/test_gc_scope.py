@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
+import numpy as np
 import pytest
 
 import mini_autograd as T
@@ -210,3 +211,52 @@ def test_a_deep_backward_pauses_from_its_set_up():
     y.register_hook(lambda g: seen.append(gc.isenabled()))  # the root's hook: first in the walk
     y.backward()
     assert seen == [False] and gc.isenabled()
+
+
+_O = T.ones(1, 1, dtype=T.float64)
+_C = T.tensor(1.0001, dtype=T.float64)
+#: one step of a deep chain per op family: every public op pauses, not only the hot ones
+CHAIN_STEPS = {
+    "neg": lambda y: -y,
+    "pow": lambda y: y**1.0,
+    "rsub": lambda y: 2.0 - y,
+    "relu": lambda y: y.relu(),
+    "F.relu": lambda y: T.nn.functional.relu(y),
+    "clamp": lambda y: y.clamp(-9.0, 9.0),
+    "sum": lambda y: y.sum(),
+    "mean_dim": lambda y: y.reshape(1).mean(dim=0),
+    "reshape_view": lambda y: y.reshape(1).view(()),
+    "getitem": lambda y: y.reshape(1)[0],
+    "matmul_leaf_first": lambda y: (_O @ y.reshape(1, 1)).reshape(()),
+    "linear": lambda y: T.nn.functional.linear(y.reshape(1, 1), _O).reshape(()),
+    "softmax_method": lambda y: y.reshape(1).softmax(0).sum(),
+    "where_mask_first": lambda y: T.where(y > 0, y, _C),
+    "maximum": lambda y: T.maximum(y, _C),
+    "tanh": lambda y: y.tanh(),
+}
+
+
+@pytest.mark.parametrize("step", CHAIN_STEPS.values(), ids=CHAIN_STEPS.keys())
+def test_no_op_starts_a_collection_while_a_deep_chain_grows(step):
+    gc.set_threshold(700, 10, 10)
+    starts = []
+
+    def count(phase, info):
+        if phase == "start":
+            starts.append(info["generation"])
+
+    x = T.tensor(0.5, dtype=T.float64, requires_grad=True)
+    y = x
+    for _ in range(_gcpause.DEEP):
+        y = step(y)
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        for _ in range(1500):  # ~4500 tracked objects: several collections without the pause
+            y = step(y)
+    finally:
+        gc.callbacks.remove(count)
+    assert starts == []
+    assert gc.isenabled()
+    y.backward()
+    assert x.grad is not None and np.isfinite(x.grad.item())

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .. import _out
+from .. import _gcpause, _out
 from .._tensor import Tensor
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -125,6 +125,77 @@ def _numpy_names(fn: F, out_op: str | None = None) -> F:
     return wrapper  # type: ignore[no-any-return]
 
 
+def paused_when_deep(fn: F) -> F:
+    """fn, with the cyclic collector paused for the whole call when its first argument is deep in
+    a graph (see _gcpause): no collection over the young graph starts inside an op.
+
+    Generated with fn's own parameters, passed straight on: the wrapper allocates nothing, so
+    no collection starts before the pause either. The hot unary and binary ops pause themselves
+    (`register(pauses=True)`) and need no wrapper.
+    """
+    params = list(inspect.signature(fn, follow_wrapped=False).parameters.values())
+    if not params or params[0].kind not in (
+        params[0].POSITIONAL_ONLY,
+        params[0].POSITIONAL_OR_KEYWORD,
+    ):
+        return fn
+    ns: dict[str, Any] = {
+        "_fn": fn,
+        "_Tensor": Tensor,
+        "_DEEP": _gcpause.DEEP,
+        "_isenabled": _gcpause._isenabled,
+        "_disable": _gcpause._disable,
+        "_enable": _gcpause._enable,
+    }
+    head: list[str] = []
+    call: list[str] = []
+    star = False
+    for i, p in enumerate(params):
+        if p.kind is p.VAR_POSITIONAL:
+            head.append(f"*{p.name}")
+            call.append(f"*{p.name}")
+            star = True
+            continue
+        if p.kind is p.VAR_KEYWORD:
+            head.append(f"**{p.name}")
+            call.append(f"**{p.name}")
+            continue
+        if p.kind is p.KEYWORD_ONLY and not star:
+            head.append("*")
+            star = True
+        if p.default is not p.empty:
+            ns[f"_d{i}"] = p.default
+            head.append(f"{p.name}=_d{i}")
+        else:
+            head.append(p.name)
+        if p.kind is p.POSITIONAL_ONLY and (
+            i + 1 == len(params) or params[i + 1].kind is not p.POSITIONAL_ONLY
+        ):
+            head.append("/")
+        call.append(f"{p.name}={p.name}" if p.kind is p.KEYWORD_ONLY else p.name)
+    # the first two arguments: matmul(W, h) and where(mask, y, z) have a leaf or mask first
+    firsts = [p.name for p in params[:2] if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    deep = " or ".join(
+        f"(type({a}) is _Tensor and (up := {a}.grad_fn) is not None and up.generation >= _DEEP)"
+        for a in firsts
+    )
+    args = ", ".join(call)
+    source = (
+        f"def {fn.__name__}({', '.join(head)}):\n"
+        f"    if ({deep}) and _isenabled():\n"
+        f"        _disable()\n"
+        f"        try:\n"
+        f"            return _fn({args})\n"
+        f"        finally:\n"
+        f"            _enable()\n"
+        f"    return _fn({args})\n"
+    )
+    exec(source, ns)  # noqa: S102 - a wrapper with fn's own signature, built from it
+    wrapper = ns[fn.__name__]
+    functools.update_wrapper(wrapper, fn)
+    return wrapper  # type: ignore[no-any-return]
+
+
 def _missing(op: str, name: str) -> str:
     return f"        raise TypeError(\"{op}() missing required argument: '{name}'\")"
 
@@ -138,21 +209,30 @@ def register(
     aliases: tuple[str, ...] = (),
     dunders: tuple[str, ...] = (),
     prop: bool = False,
+    pauses: bool = False,
 ) -> Callable[[F], F]:
-    """Declare a public op: where torch has it (torch.X, Tensor.X, F.X) and its operator dunders."""
+    """Declare a public op: where torch has it (torch.X, Tensor.X, F.X) and its operator dunders.
+
+    Every public form pauses the collector deep in a graph (`paused_when_deep`), unless the op does so
+    itself (`pauses=True`: the hot unary and binary ops, for one call frame less).
+    """
+    wrap = (lambda f: f) if pauses else paused_when_deep
 
     def deco(raw: F) -> F:
         op_name = name or raw.__name__.rstrip("_")
         # users get axis=/keepdims= too; the ops calling each other inside keep the raw function
-        fn = _numpy_names(raw)
+        named = _numpy_names(raw)
+        fn = wrap(named)
         if op_name in OPS:
             raise RuntimeError(f"op {op_name!r} registered twice")
         family = fn.__module__.rsplit(".", 1)[-1]
-        bound = fn if method is True else _numpy_names(method) if callable(method) else method
+        bound = fn if method is True else wrap(_numpy_names(method)) if callable(method) else method
         # torch.X takes out= where torch's does (its methods do not): the same generated wrapper
         top_fn = fn
         if op_name in _out.OUT_OPS:  # one generated wrapper: the axis= one when fn has it
-            top_fn = _numpy_names(raw, op_name) if fn is not raw else _out.with_out(raw, op_name)
+            top_fn = wrap(
+                _numpy_names(raw, op_name) if named is not raw else _out.with_out(raw, op_name)
+            )
         OPS[op_name] = OpInfo(
             op_name, top_fn, family, top, bool(method) or prop, functional, aliases, dunders, prop
         )
@@ -162,7 +242,7 @@ def register(
             for n in (op_name, *aliases):
                 setattr(Tensor, n, bound)
         for d in dunders:
-            setattr(Tensor, d, raw)
+            setattr(Tensor, d, wrap(raw))
         return raw
 
     return deco

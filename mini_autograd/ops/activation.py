@@ -14,7 +14,7 @@ import numpy as np
 from .. import _creation, _dtype
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
-from ._registry import register
+from ._registry import paused_when_deep, register
 from ._util import data, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Mul, Where
 from .inplace_variants import written_into
@@ -270,7 +270,7 @@ def _dim_required(fn: Any, op: str, dim_at: int) -> Any:
 
     strict.__name__ = strict.__qualname__ = op
     strict.__doc__ = fn.__doc__
-    return strict
+    return paused_when_deep(strict)
 
 
 #: torch.softmax, torch.log_softmax (mini_autograd/__init__.py installs them) and the methods

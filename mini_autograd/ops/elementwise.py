@@ -243,25 +243,25 @@ _mul, _rmul = _binary(Mul, "mul")
 _div, _rdiv = _binary(Div, "div", floating=True)
 
 
-@register(dunders=("__add__",))
+@register(dunders=("__add__",), pauses=True)
 def add(input: Tensor | float, other: Tensor | float, *, alpha: float = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
     return _add(input, other if alpha == 1 else other * alpha)
 
 
-@register(dunders=("__sub__",), aliases=("subtract",))
+@register(dunders=("__sub__",), aliases=("subtract",), pauses=True)
 def sub(input: Tensor | float, other: Tensor | float, *, alpha: float = 1) -> Tensor:
     """input - alpha * other, broadcasting."""
     return _sub(input, other if alpha == 1 else other * alpha)
 
 
-@register(dunders=("__mul__",), aliases=("multiply",))
+@register(dunders=("__mul__",), aliases=("multiply",), pauses=True)
 def mul(input: Tensor | float, other: Tensor | float) -> Tensor:
     """input * other, broadcasting."""
     return _mul(input, other)
 
 
-@register(dunders=("__truediv__",), aliases=("divide", "true_divide"))
+@register(dunders=("__truediv__",), aliases=("divide", "true_divide"), pauses=True)
 def div(
     input: Tensor | float, other: Tensor | float, *, rounding_mode: str | None = None
 ) -> Tensor:

@@ -154,7 +154,7 @@ def _floating(fn_cls: type[Function], name: str, doc: str, aliases: tuple[str, .
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return register(name, aliases=aliases)(op)
+    return register(name, aliases=aliases, pauses=True)(op)
 
 
 sinh = _floating(Sinh, "sinh", "Hyperbolic sine elementwise.")

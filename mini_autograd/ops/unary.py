@@ -304,7 +304,7 @@ def _floating(fn_cls: type[Function], name: str, doc: str, **reg: object):
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return register(name, **reg)(op)
+    return register(name, pauses=True, **reg)(op)
 
 
 def _same_dtype(fn_cls: type[Function], name: str, doc: str, **reg: object):
@@ -317,7 +317,7 @@ def _same_dtype(fn_cls: type[Function], name: str, doc: str, **reg: object):
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return register(name, **reg)(op)
+    return register(name, pauses=True, **reg)(op)
 
 
 exp = _floating(Exp, "exp", "e**input elementwise.")
