@@ -87,7 +87,10 @@ class Function:
         try:
             self.generation  # noqa: B018 - set once the node is in a graph
         except AttributeError:
-            raise TypeError(f"{type(self).__name__}: FRESH NODE CALLED") from None
+            raise TypeError(
+                f"{type(self).__name__} is not in a graph: a node is called with the gradients of "
+                "its outputs once an op has recorded it (ops apply with Function._run)"
+            ) from None
         return _call_node(self, grads)
 
     def _run(self, *inputs: Any) -> Any:

@@ -10,10 +10,12 @@ thresholds are never touched:
 
 - `pause()`/`resume()` around a backward pass of a deep graph (and its set-up): nested and
   concurrent passes (threads) share one pause, the last one out re-enables the collector.
-- `call_paused(...)` around one op whose input is deep in a graph (`Function.apply`, and inlined
-  in `Function.on_tensor`/`on_operands`, which the public unary and binary ops call): the whole
-  op, from its node's allocation to its output's, so that the collector's counter only runs
-  past its threshold inside the pause. The collection it defers happens at the next allocation
+- `call_paused(...)` around one op whose input is deep in a graph: the whole public call, from
+  its argument conversion and its node's allocation to its output's, so that the collector's
+  counter only runs past its threshold inside the pause. Every public op gets it from the
+  registry (`ops._registry.paused_when_deep`, a wrapper with the op's own signature that looks at
+  its first two arguments); the hot unary and binary ops inline it (`Function.on_tensor`, the
+  binary wrappers of ops/elementwise.py) and `Function.apply` has it for ops calling ops. The collection it defers happens at the next allocation
   outside (user code, a shallow op), or never when the graph is freed first (freeing an object
   takes it off the counter again). This one is per op, so it is lock-free: only the caller that
   found the collector enabled and disabled it re-enables it; a concurrent caller finding it

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from semantics import Probe, check
 
+import mini_autograd as T_mini
+
 
 def xw(T: Any) -> tuple[Any, Any]:
     return T.tensor([1.0, 2.0], requires_grad=True), T.tensor(3.0, requires_grad=True)
@@ -119,3 +121,37 @@ PROBES = [
 @pytest.mark.parametrize("probe", PROBES, ids=repr)
 def test_node_call_as_torch(probe: Probe) -> None:
     check(probe)
+
+
+def test_a_node_outside_a_graph_is_no_op_entry_point() -> None:
+    node = type(T_mini.tensor(1.0, requires_grad=True).exp().grad_fn)()
+    with pytest.raises(TypeError, match="is not in a graph"):
+        node(T_mini.tensor(1.0))
+
+
+def test_the_engine_applies_its_ops_with_run_never_by_calling_a_node() -> None:
+    """`Op(...)(x)` would now be a node call: every op of the engine is applied with `_run`."""
+    import ast
+    import inspect
+    import sys
+    from pathlib import Path
+
+    from mini_autograd._function import Function
+
+    classes = {
+        k
+        for name, mod in list(sys.modules.items())
+        if name.startswith("mini_autograd")
+        for k, v in vars(mod).items()
+        if inspect.isclass(v) and issubclass(v, Function)
+    }
+    root = Path(T_mini.__file__).parent
+    calls = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Call):
+                inner = node.func.func
+                name = getattr(inner, "id", getattr(inner, "attr", None))
+                if name in classes:
+                    calls.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert calls == []
