@@ -68,6 +68,7 @@ from ._random import (
     set_rng_state,
 )
 from ._tensor import Size, Tensor
+from ._typeinfo import finfo, iinfo
 
 __version__ = "0.1.0"
 

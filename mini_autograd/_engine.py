@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _gcpause, _grad_mode, _version
+from . import _dtype, _gcpause, _grad_mode, _version
 from ._function import Function, input_edge
 from ._quiet import restore, silence
 from ._tensor import Tensor, _make
@@ -265,9 +265,7 @@ def _check_versions(fn: Function) -> None:
 
 
 def _tensor_type(array: Any) -> str:
-    names = {"f4": "Float", "f8": "Double", "f2": "Half", "i8": "Long", "i4": "Int"}
-    d = np.asarray(array).dtype
-    return names.get(f"{d.kind}{d.itemsize}", d.name.capitalize()) + "Tensor"
+    return _dtype.TENSOR_TYPES[_dtype.from_numpy_dtype(np.asarray(array).dtype)]
 
 
 def _made_by(fn: Function, g: Any, gys: Any) -> bool:

@@ -241,6 +241,16 @@ class Tensor:
     def element_size(self) -> int:
         return self._data.dtype.itemsize
 
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._data.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements this tensor shows (numel * itemsize, as torch: views too)."""
+        return int(self._data.size) * self._data.dtype.itemsize
+
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
