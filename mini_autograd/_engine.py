@@ -370,7 +370,14 @@ def _accumulate(x: Tensor, g: Any, owned: bool = False) -> None:
     `owned`, an array nobody else holds, as torch steals an unshared buffer), then in place."""
     old = x._grad
     if isinstance(g, Tensor):  # create_graph: keep the graph of the gradient
-        x._grad = g.clone() if old is None else old + g
+        if old is not None:
+            x._grad = old + g
+        elif g._requires_grad:  # torch copies it into a new tensor: its node is CopyBackwards
+            from ._inplace import Copy
+
+            x._grad = Copy()(_make(np.empty_like(x._data)), g)
+        else:
+            x._grad = g.clone()
         return
     if old is None:
         dtype = x._data.dtype

@@ -354,7 +354,9 @@ class Tensor:
         ):
             extras.append(f"dtype={self.dtype!r}")
         if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+            # torch prints the node's type: CopySlices, not torch::autograd::CopySlices
+            name = self.grad_fn.name().removeprefix("torch::autograd::")
+            extras.append(f"grad_fn=<{name}>")
         elif self._requires_grad:
             extras.append("requires_grad=True")
         return format_tensor(np.asarray(self._data), extras)
