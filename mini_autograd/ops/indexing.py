@@ -94,6 +94,8 @@ class CopySlices(Node):
             base._data = np.array(base._data)
         try:
             target = base._data[key]
+            if target.base is not None:  # a basic index: a view, written as a whole
+                _inplace.check_overlap(target, "index_put_")
             base._data[key] = _fit(v, target)
         except IndexError as err:
             msg = str(err).replace("axis", "dimension")
