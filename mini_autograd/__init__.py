@@ -68,6 +68,8 @@ from ._random import (
     set_rng_state,
 )
 from ._tensor import Size, Tensor
+from ._typeinfo import finfo, iinfo
+from ._warn_once import is_warn_always_enabled, set_warn_always
 
 __version__ = "0.1.0"
 

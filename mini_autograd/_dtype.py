@@ -8,14 +8,22 @@ import numpy as np
 class dtype:  # noqa: N801 - torch's name
     """A tensor element type: `mini_autograd.float32` etc. Wraps a numpy dtype."""
 
-    __slots__ = ("name", "np", "is_floating_point", "itemsize", "_category")
+    __slots__ = ("name", "np", "is_floating_point", "itemsize", "is_signed", "_category")
+
+    #: no complex dtypes here (numpy has them, the engine's ops do not)
+    is_complex = False
 
     def __init__(self, name: str, np_dtype: np.dtype, category: int) -> None:
         self.name = name
         self.np = np_dtype
         self.is_floating_point = category == _FLOAT
         self.itemsize = np_dtype.itemsize
+        self.is_signed = np_dtype.kind in "if"
         self._category = category
+
+    def to_real(self) -> dtype:
+        """The real dtype of the same size: self, as every dtype here is real."""
+        return self
 
     def __repr__(self) -> str:
         return f"mini_autograd.{self.name}"
@@ -37,6 +45,13 @@ float32 = dtype("float32", np.dtype(np.float32), _FLOAT)
 float64 = dtype("float64", np.dtype(np.float64), _FLOAT)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+
+#: torch's legacy tensor type names (`x.type()` is 'torch.FloatTensor')
+TENSOR_TYPES: dict[dtype, str] = {
+    bool_: "BoolTensor", uint8: "ByteTensor", int8: "CharTensor", int16: "ShortTensor",
+    int32: "IntTensor", int64: "LongTensor", float16: "HalfTensor", float32: "FloatTensor",
+    float64: "DoubleTensor",
+}  # fmt: skip
 _BY_NUMPY: dict[np.dtype, dtype] = {d.np: d for d in ALL}
 _SUPPORTED = "float64, float32, float16, int64, int32, int16, int8, uint8 and bool"
 

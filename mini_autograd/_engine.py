@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _gcpause, _grad_mode, _version
+from . import _dtype, _gcpause, _grad_mode, _version
 from ._function import Function, input_edge
 from ._quiet import restore, silence
 from ._tensor import Tensor, _make
@@ -265,9 +265,7 @@ def _check_versions(fn: Function) -> None:
 
 
 def _tensor_type(array: Any) -> str:
-    names = {"f4": "Float", "f8": "Double", "f2": "Half", "i8": "Long", "i4": "Int"}
-    d = np.asarray(array).dtype
-    return names.get(f"{d.kind}{d.itemsize}", d.name.capitalize()) + "Tensor"
+    return _dtype.TENSOR_TYPES[_dtype.from_numpy_dtype(np.asarray(array).dtype)]
 
 
 def _made_by(fn: Function, g: Any, gys: Any) -> bool:
@@ -372,7 +370,14 @@ def _accumulate(x: Tensor, g: Any, owned: bool = False) -> None:
     `owned`, an array nobody else holds, as torch steals an unshared buffer), then in place."""
     old = x._grad
     if isinstance(g, Tensor):  # create_graph: keep the graph of the gradient
-        x._grad = g.clone() if old is None else old + g
+        if old is not None:
+            x._grad = old + g
+        elif g._requires_grad:  # torch copies it into a new tensor: its node is CopyBackwards
+            from ._inplace import Copy
+
+            x._grad = Copy()._run(_make(np.empty_like(x._data)), g)
+        else:
+            x._grad = g.clone()
         return
     if old is None:
         dtype = x._data.dtype

@@ -48,6 +48,23 @@ def write(t: Tensor, values: Any) -> None:
     _version.bump(t._data)
 
 
+_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+#: in-place ops torch lets write an expanded tensor (every element gets the same value)
+_OVERLAP_OK = ("fill_", "zero_")
+
+
+def check_overlap(a: Any, op: str) -> None:
+    """torch's error for writing a tensor whose elements share memory (an expanded one)."""
+    if op in _OVERLAP_OK or type(a) is not np.ndarray or a.flags.c_contiguous:
+        return
+    if any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape, strict=True)):
+        raise RuntimeError(f"{op}: {_OVERLAP}")
+
+
 def check_leaf(t: Tensor, op: str) -> None:
     """torch's error for an in-place op on a leaf that requires grad, while grad mode is on."""
     if t.grad_fn is None and t._requires_grad and _grad_state.enabled:
@@ -56,6 +73,7 @@ def check_leaf(t: Tensor, op: str) -> None:
 
 def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple = ()) -> Tensor:
     """Run `compute(old t) -> result` in place on t, recording it when the graph needs it."""
+    check_overlap(t._data, op)
     if not records(t, others):
         result = compute(t)
         _check_fits(t, result, op)
@@ -74,6 +92,7 @@ def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple
     if view is not None:  # y[k].mul_(2) is y[k] = y[k] * 2: y is rebased, then the slice
         base, key = view
         set_slice(base, key, result, op, normalized=True)
+        _follow(t, base, key)
         return t
     write(t, result._data)
     rebase(t, node, result._output_nr, old)
@@ -103,10 +122,23 @@ def set_slice(
         result = CopySlices(np_key, value)._run(old)
     if outer is not None:  # base is itself a slice: write its whole new value into its base
         set_slice(outer[0], outer[1], result, op, normalized=True)
+        _follow(base, *outer)
         return
     CopySlices.write(base, np_key, value)
     rebase(base, result.grad_fn, 0, old)
     _refresh_views(base)
+
+
+def _follow(view: Tensor, base: Tensor, key: Any) -> None:
+    """The slice `view` of base, written through, reads the new base (unless already refreshed
+    as a tracked view of base): its gradient no longer reaches the values it overwrote."""
+    fn = view.grad_fn
+    if fn is None or fn.inputs is None or fn.inputs[0] is not base:
+        return  # rebased onto the new base already
+    from .ops.indexing import Index
+
+    fresh = Index(key, "AsStridedBackward0")._run(base)  # as torch
+    rebase(view, fresh.grad_fn, 0, _snapshot(view))
 
 
 def rebase(t: Tensor, fn: Any, nr: int, old: Tensor) -> None:
@@ -171,10 +203,25 @@ def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
         if base.grad_fn is None:
             raise RuntimeError(_LEAF_VIEW.format(op=op))
         return base, key
+    if _root_is_leaf(t):
+        raise RuntimeError(_LEAF_VIEW.format(op=op))  # x.t().add_(1) of a leaf x: torch's error
     raise RuntimeError(
         f"{op}: in-place operation on a view ({fn.name()}) of a tensor that is part of the graph "
         "is not supported; apply it to the base tensor, or to a clone()"
     )
+
+
+def _root_is_leaf(t: Tensor) -> bool:
+    """Whether t is a view (of views) of a leaf: up through the inputs sharing t's memory."""
+    owner = _version._owner(t._data)
+    while t.grad_fn is not None:
+        inputs = t.grad_fn.inputs
+        if not inputs or not isinstance(inputs[0], Tensor):
+            return False
+        t = inputs[0]
+        if _version._owner(t._data) is not owner:
+            return False
+    return True
 
 
 #: id(base tensor) -> weakrefs of the slices taken of it in the graph, which follow its writes
@@ -208,7 +255,7 @@ def _refresh_views(base: Tensor) -> None:
         key = getattr(v.grad_fn, "view_key", None)
         if key is None:
             continue
-        fresh = Index(key, v.grad_fn.name())._run(base)
+        fresh = Index(key, "AsStridedBackward0")._run(base)  # torch replays the view as_strided
         rebase(v, fresh.grad_fn, 0, _snapshot(v))
         _refresh_views(v)
 
@@ -304,6 +351,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
 
 def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     """Copy src's values (broadcast to this shape, cast to this dtype) in place."""
+    check_overlap(self._data, "copy_")
     value = _value(src) if isinstance(src, Tensor) else np.asarray(src)
     if np.broadcast_shapes(np.shape(value), self._data.shape) != self._data.shape:
         raise RuntimeError(

@@ -241,6 +241,16 @@ class Tensor:
     def element_size(self) -> int:
         return self._data.dtype.itemsize
 
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._data.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements this tensor shows (numel * itemsize, as torch: views too)."""
+        return int(self._data.size) * self._data.dtype.itemsize
+
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -344,7 +354,9 @@ class Tensor:
         ):
             extras.append(f"dtype={self.dtype!r}")
         if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+            # torch prints the node's type: CopySlices, not torch::autograd::CopySlices
+            name = self.grad_fn.name().removeprefix("torch::autograd::")
+            extras.append(f"grad_fn=<{name}>")
         elif self._requires_grad:
             extras.append("requires_grad=True")
         return format_tensor(np.asarray(self._data), extras)

@@ -39,8 +39,10 @@ _counters: dict[int, _Counter] = {}
 def _owner(a: Any) -> Any:
     """The array that owns a's memory (a itself unless a is a view)."""
     b = getattr(a, "base", None)
-    while isinstance(b, np.ndarray):
-        a, b = b, b.base
+    while b is not None:  # as_strided's views hold their array through a DummyArray
+        if isinstance(b, np.ndarray):
+            a = b
+        b = getattr(b, "base", None)
     return a
 
 

@@ -229,12 +229,10 @@ def known_engine_bug(m: Mismatch) -> str | None:
 
 def known_bug_of(p: Program, signature: str) -> str | None:
     """The engine bugs still open, recognised by program and signature."""
-    if signature == "2nd order: constant in one framework" and any(0 in i.shape for i in p.inputs):
-        # whether an empty gradient requires grad: torch's logcumsumexp and cummin differ from
-        # their non-empty rule on zero-size inputs (the values, all empty, agree)
-        return "requires_grad of empty gradients"
     # fixed since, and so no longer excused: an int index beside a non-adjacent advanced index,
-    # layer_norm over a zero-size normalized_shape, F.linear's backward on zero-size inputs
+    # layer_norm over a zero-size normalized_shape, F.linear's backward on zero-size inputs,
+    # whether an empty gradient requires grad (torch's logcumsumexp, cummin/cummax and cumprod
+    # backward return their empty gradient or input as is: tests/test_zero_size.py)
     return None
 
 

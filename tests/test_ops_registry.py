@@ -40,7 +40,7 @@ binary_cross_entropy_with_logits
 
 # where torch has the name with another meaning or argument order, we do not copy it there
 NOT_AT_TOP = {
-    "float", "double", "long", "int", "bool",  # torch.float etc. are dtypes (ours too)
+    "float", "double", "long", "int", "bool", "half", "short",  # torch.float etc. are dtypes
     "dropout",  # torch.dropout(input, p, train): positional `train`
     "embedding",  # torch.embedding(weight, indices): the other order
     "layer_norm",  # torch.layer_norm(..., cudnn_enable): an internal signature

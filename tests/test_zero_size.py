@@ -45,3 +45,49 @@ def test_layer_norm_over_zero_size_shapes_matches_torch(x_shape, norm):
     assert mine[0] == theirs[0]
     for a, e in zip(mine[1:], theirs[1:], strict=True):
         np.testing.assert_allclose(a, e, atol=1e-12)
+
+
+#: ops on a zero-size input x (float64), each returning one differentiable tensor
+EMPTY_OPS = {
+    "cumsum": lambda T, x: T.cumsum(x, 0),
+    "cumsum dim 1": lambda T, x: T.cumsum(x, -1),
+    "cumprod": lambda T, x: T.cumprod(x, 0),
+    "cumprod dim 1": lambda T, x: T.cumprod(x, -1),
+    "cummax": lambda T, x: T.cummax(x, 0)[0],
+    "cummax dim 1": lambda T, x: T.cummax(x, -1)[0],
+    "cummin": lambda T, x: T.cummin(x, 0)[0],
+    "cummin dim 1": lambda T, x: T.cummin(x, -1)[0],
+    "logcumsumexp": lambda T, x: T.logcumsumexp(x, 0),
+    "logcumsumexp dim 1": lambda T, x: T.logcumsumexp(x, -1),
+    "sort": lambda T, x: T.sort(x, 0)[0],
+    "sort descending": lambda T, x: T.sort(x, -1, descending=True)[0],
+    "msort": lambda T, x: T.msort(x),
+    "topk 0": lambda T, x: T.topk(x, 0, 0)[0],
+    "flip": lambda T, x: x.flip(0),
+    "roll": lambda T, x: x.roll(1, 0),
+    "sum": lambda T, x: x.sum(0),
+    "prod": lambda T, x: x.prod(0),
+    "mean": lambda T, x: x.mean(0),
+    "logsumexp": lambda T, x: T.logsumexp(x, 0),
+    "softmax": lambda T, x: T.softmax(x, -1),
+    "exp": lambda T, x: x.exp(),
+    "relu": lambda T, x: x.relu(),
+    "x @ x.T": lambda T, x: x @ (x.mT if x.ndim == 2 else x),
+    "index_select": lambda T, x: x.index_select(0, T.zeros(0, dtype=T.long)),
+}
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (0,)], ids=str)
+@pytest.mark.parametrize("through", ["leaf", "x * 2"])
+@pytest.mark.parametrize("name", EMPTY_OPS)
+def test_empty_gradient_requires_grad_as_torch(name, through, shape):
+    """autograd.grad(create_graph=True) of an op on zero-size input: the (empty) gradient
+    requires grad, is the input itself, or is a constant exactly as in torch (cummax's backward
+    returns its input; logcumsumexp's and cumprod's pass the empty gradient through)."""
+    got = {}
+    for T in (ma, torch):
+        x0 = T.zeros(shape, dtype=T.float64, requires_grad=True)
+        x = x0 if through == "leaf" else x0 * 2
+        (g,) = T.autograd.grad(EMPTY_OPS[name](T, x).sum(), x0, create_graph=True)
+        got[T.__name__] = (tuple(g.shape), g.requires_grad, g is x0, g.grad_fn is None)
+    assert got["mini_autograd"] == got["torch"]

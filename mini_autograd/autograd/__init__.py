@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import _grad_mode
+from .. import _grad_mode, _warn_once
 from .._engine import run_backward
 from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .._tensor import Tensor, _make
@@ -89,6 +89,9 @@ def backward(
     outputs = _as_tuple(tensors, "tensors")
     grads = _root_grads(outputs, _as_tuple(grad_tensors, "grad_tensors"), create_graph)
     retain = create_graph if retain_graph is None else retain_graph
+    if create_graph and (inputs is None or _as_tuple(inputs, "inputs")):
+        # torch's engine warns so (once per process) whenever backward builds a graph
+        _warn_once.warn_once("create_graph", _warn_once.CREATE_GRAPH_CYCLE)
     if inputs is None:
         run_backward(outputs, grads, retain, create_graph)
         return

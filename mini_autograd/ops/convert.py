@@ -106,6 +106,74 @@ def to_bool(input: Tensor, memory_format: Any = None) -> Tensor:
     return to(input, _dtype.bool_)
 
 
+@register("half", top=False)
+def to_half(input: Tensor, memory_format: Any = None) -> Tensor:
+    """As float16."""
+    return to(input, _dtype.float16)
+
+
+@register("short", top=False)
+def to_short(input: Tensor, memory_format: Any = None) -> Tensor:
+    """As int16."""
+    return to(input, _dtype.int16)
+
+
+@register("char", top=False)
+def to_char(input: Tensor, memory_format: Any = None) -> Tensor:
+    """As int8."""
+    return to(input, _dtype.int8)
+
+
+@register("byte", top=False)
+def to_byte(input: Tensor, memory_format: Any = None) -> Tensor:
+    """As uint8."""
+    return to(input, _dtype.uint8)
+
+
+def _refused(name: str, what: str, why: str) -> Any:
+    def method(input: Tensor, memory_format: Any = None) -> Tensor:
+        raise TypeError(
+            f"Tensor.{name}: {what} is not a dtype in mini_autograd ({why}); use .float(), "
+            ".double() or .half()"
+        )
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"Refused: {what} is not a dtype here."
+    return method
+
+
+# refused clearly, outside the op table (nothing to compare with torch)
+Tensor.bfloat16 = _refused("bfloat16", "bfloat16", "numpy has none")  # type: ignore[attr-defined]
+Tensor.cfloat = _refused("cfloat", "complex64", "its ops are real")  # type: ignore[attr-defined]
+Tensor.cdouble = _refused("cdouble", "complex128", "its ops are real")  # type: ignore[attr-defined]
+
+
+#: 'torch.FloatTensor' -> float32, ...
+_BY_TYPE_NAME = {"torch." + name: d for d, name in _dtype.TENSOR_TYPES.items()}
+
+
+@register("type", top=False)
+def to_type(
+    input: Tensor, dtype: Any = None, non_blocking: bool = False, **kwargs: Any
+) -> Tensor | str:
+    """x.type(): torch's type name ('torch.FloatTensor'); x.type(dtype or name): converted."""
+    if dtype is None:
+        return "torch." + _dtype.TENSOR_TYPES[input.dtype]
+    if isinstance(dtype, str):
+        if dtype.startswith("torch.cuda."):
+            _device.check("cuda", "Tensor.type")
+        d = _BY_TYPE_NAME.get(dtype)
+        if d is None:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = d
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError(
+            f"type(): expected a dtype or a type name such as 'torch.FloatTensor', got "
+            f"{type(dtype).__name__}"
+        )
+    return to(input, dtype)
+
+
 @register(top=False)
 def type_as(input: Tensor, other: Tensor) -> Tensor:
     """As other's dtype."""

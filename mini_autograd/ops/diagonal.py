@@ -31,7 +31,11 @@ class Diagonal(Node):
         self.offset, self.d1, self.d2, self.node = offset, d1, d2, node
 
     def forward(self, x):
-        return np.diagonal(x, self.offset, self.d1, self.d2).copy()
+        y = np.diagonal(x, self.offset, self.d1, self.d2)
+        if isinstance(x, np.ndarray) and x.flags.writeable:
+            y.setflags(write=True)  # a view, as torch's: writes through it reach x
+            return y
+        return y.copy()
 
     def backward(self, gy, x):
         return DiagEmbed.apply(gy, offset=self.offset, d1=self.d1, d2=self.d2, shape=np.shape(x))

@@ -12,7 +12,7 @@ from .. import _inplace, _version
 from .._function import Function
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
-from ._util import Node, tensor_arg
+from ._util import Node, data, tensor_arg
 from .elementwise import Where
 
 
@@ -77,7 +77,7 @@ class CopySlices(Node):
             return gx
         gv = Index.apply(gy, key=self.key)
         if np.ndim(gv) < np.ndim(v):  # v had leading size-1 dims that the write dropped
-            gv = gv.reshape(np.shape(v)) if np.size(gv) == np.size(v) else gv
+            gv = gv.reshape(np.shape(v)) if data(gv).size == data(v).size else gv
         need_x, need_v = self.needs_input_grad
         return (gx if need_x else None), (gv if need_v else None)
 
@@ -94,6 +94,8 @@ class CopySlices(Node):
             base._data = np.array(base._data)
         try:
             target = base._data[key]
+            if target.base is not None:  # a basic index: a view, written as a whole
+                _inplace.check_overlap(target, "index_put_")
             base._data[key] = _fit(v, target)
         except IndexError as err:
             msg = str(err).replace("axis", "dimension")

@@ -55,8 +55,8 @@ class Cumprod(Node):
         return np.cumprod(x, axis=self.dim) if np.ndim(x) else x.copy()
 
     def backward(self, gy, x):
-        if not np.ndim(x) or np.shape(x)[self.dim] <= 1:
-            return gy  # y = x along a dim of one element (torch passes the gradient through)
+        if not np.ndim(x) or np.shape(x)[self.dim] <= 1 or not data(x).size:
+            return gy  # y = x along a dim of one element, or empty: torch passes gy through
         d = self.dim
         if not np.any(data(x) == 0):
             return Div.apply(_rev_cumsum(gy * self.saved_output(gy), d), x)
@@ -107,6 +107,8 @@ class CumExtreme(Node):
         gy = gys[0] if isinstance(gys, tuple) else gys
         if gy is None:
             return None
+        if not data(x).size:
+            return x  # torch's cummaxmin_backward returns the (empty) input itself
         if not np.ndim(x):
             return gy
         return ScatterAdd.apply(gy, dim=self.dim, index=self.index, shape=np.shape(x))
@@ -133,8 +135,8 @@ class LogCumSumExp(Node):
         return np.moveaxis(out, -1, self.dim)
 
     def backward(self, gy, x):
-        if not np.ndim(x):
-            return gy
+        if not np.ndim(x) or not data(gy).size:
+            return gy  # torch's logcumsumexp_backward passes an empty gradient through
         from .reduction import Sum
         from .unary import Exp
 
