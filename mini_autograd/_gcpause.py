@@ -15,7 +15,8 @@ thresholds are never touched:
   counter only runs past its threshold inside the pause. Every public op gets it from the
   registry (`ops._registry.paused_when_deep`, a wrapper with the op's own signature that looks at
   its first two arguments); the hot unary and binary ops inline it (`Function.on_tensor`, the
-  binary wrappers of ops/elementwise.py) and `Function.apply` has it for ops calling ops. The collection it defers happens at the next allocation
+  binary wrappers of ops/elementwise.py) and `Function.apply` has it for ops calling ops.
+  The collection it defers happens at the next allocation
   outside (user code, a shallow op), or never when the graph is freed first (freeing an object
   takes it off the counter again). This one is per op, so it is lock-free: only the caller that
   found the collector enabled and disabled it re-enables it; a concurrent caller finding it

@@ -213,8 +213,8 @@ def register(
 ) -> Callable[[F], F]:
     """Declare a public op: where torch has it (torch.X, Tensor.X, F.X) and its operator dunders.
 
-    Every public form pauses the collector deep in a graph (`paused_when_deep`), unless the op does so
-    itself (`pauses=True`: the hot unary and binary ops, for one call frame less).
+    Every public form pauses the collector deep in a graph (`paused_when_deep`), unless the op
+    does so itself (`pauses=True`: the hot unary and binary ops, for one call frame less).
     """
     wrap = (lambda f: f) if pauses else paused_when_deep
 
