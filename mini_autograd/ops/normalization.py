@@ -100,6 +100,21 @@ def _channel(v, ndim: int):
     return Reshape.apply(v, shape=(1, np.shape(v)[0]) + (1,) * (ndim - 2))
 
 
+#: bytes of one chunk of samples that batch norm's passes work on together (it stays in cache)
+_CHUNK_BYTES = 1 << 20
+
+
+def _chunk(x3: np.ndarray) -> int:
+    """How many samples of (N, C, L) make one chunk."""
+    return max(1, min(x3.shape[0], _CHUNK_BYTES // max(1, x3[0].nbytes)))
+
+
+def _chunks(x3: np.ndarray):
+    """(start, stop) of the sample chunks of (N, C, L)."""
+    k = _chunk(x3)
+    return [(i, min(i + k, x3.shape[0])) for i in range(0, x3.shape[0], k)]
+
+
 class BatchNorm(Function):
     """y = xhat w + b, xhat = (x - mean) / sqrt(var + eps) per channel over (N, *spatial):
     dx = w rstd (gy - mean(gy) - xhat mean(gy xhat)); dw = Σ gy xhat; db = Σ gy.
@@ -113,18 +128,25 @@ class BatchNorm(Function):
     node = "NativeBatchNormBackward0"
 
     def forward(self, x, w=None, b=None):
-        axes = (0, *range(2, x.ndim))
-        n = x.size // x.shape[1]
-        mean = np.add.reduce(x, axes, keepdims=True) / n
-        d = x - mean
-        var = np.add.reduce(np.square(d), axes, keepdims=True) / n
-        self.mean, self.var = mean.reshape(-1), var.reshape(-1)
+        x3 = x.reshape(x.shape[0], x.shape[1], -1)
+        n = x3.shape[0] * x3.shape[2]
+        mean = np.add.reduce(x3, 2).sum(0, dtype=np.float64) / n
+        mc = mean.astype(x.dtype)[:, None]
+        out = np.empty(x.shape, dtype=x.dtype)  # C-contiguous: y is a view of it
+        y = out.reshape(x3.shape)
+        sq = np.zeros(x3.shape[1])
+        for i, j in _chunks(x3):  # x - mean, then its square's sums, while the chunk is in cache
+            d = np.subtract(x3[i:j], mc, out=y[i:j])
+            sq += np.einsum("ncl,ncl->c", d, d)  # sums of a chunk's 1 MiB: float32 is exact enough
+        var = sq / n
         rstd = 1.0 / np.sqrt(var + self.eps)
+        self.mean, self.var = mean.astype(x.dtype), var.astype(x.dtype)
         self.mean_, self.rstd = mean, rstd  # kept for the plain (array) backward
-        d *= rstd if w is None else rstd * w.reshape(rstd.shape)
+        scale = (rstd if w is None else rstd * w).astype(x.dtype)[:, None]
+        y *= scale
         if b is not None:
-            d += b.reshape(rstd.shape)
-        return d
+            y += b.astype(x.dtype)[:, None]
+        return out
 
     def backward(self, gy, x, w=None, b=None):
         need = self.needs_input_grad
@@ -132,21 +154,34 @@ class BatchNorm(Function):
         if isinstance(gy, Tensor) or isinstance(x, Tensor) or isinstance(w, Tensor):
             return self._graph_backward(gy, x, w, b, axes)
         mean, rstd = self.mean_, self.rstd
-        n = x.size // x.shape[1]
-        sum_gy = np.add.reduce(gy, axes, keepdims=True)
-        d = x - mean
-        dot = np.add.reduce(d * gy, axes, keepdims=True)  # Σ gy (x - mean) = Σ gy xhat / rstd
+        x3 = x.reshape(x.shape[0], x.shape[1], -1)
+        g3 = np.broadcast_to(gy, x.shape).reshape(x3.shape)
+        n = x3.shape[0] * x3.shape[2]
+        mc = mean.astype(x.dtype)[:, None]
+        sum_gy = np.add.reduce(g3, 2).sum(0, dtype=np.float64)
+        tmp = np.empty((_chunk(x3), *x3.shape[1:]), dtype=x.dtype)
+        dot = np.zeros(x3.shape[1])  # Σ gy (x - mean) = Σ gy xhat / rstd
+        for i, j in _chunks(x3):
+            d = np.subtract(x3[i:j], mc, out=tmp[: j - i])
+            dot += np.einsum("ncl,ncl->c", d, g3[i:j])
         grads = [None]
-        if need[0]:  # w rstd (gy - Σgy/n - (x - mean) rstd² Σ gy (x - mean) / n), in place
-            d *= rstd * rstd * (dot / n)
-            np.subtract(gy, d, out=d)
-            d -= sum_gy / n
-            d *= rstd if w is None else rstd * w.reshape(rstd.shape)
-            grads[0] = d
+        if need[0]:  # w rstd (gy - Σgy/n - (x - mean) rstd² Σ gy (x - mean) / n), chunk by chunk
+            a = rstd if w is None else rstd * w
+            k = (-a * rstd * rstd * dot / n).astype(x.dtype)[:, None]
+            shift = (-a * sum_gy / n).astype(x.dtype)[:, None]
+            a = a.astype(x.dtype)[:, None]
+            grads[0] = np.empty(x.shape, dtype=x.dtype)  # its own array: it can become x.grad
+            gx = grads[0].reshape(x3.shape)
+            for i, j in _chunks(x3):
+                out = np.multiply(g3[i:j], a, out=gx[i:j])
+                d = np.subtract(x3[i:j], mc, out=tmp[: j - i])
+                d *= k
+                out += d
+                out += shift
         if len(need) > 1:
-            grads.append((dot * rstd).reshape(-1) if need[1] else None)
+            grads.append((dot * rstd).astype(x.dtype) if need[1] else None)
         if len(need) > 2:
-            grads.append(sum_gy.reshape(-1) if need[2] else None)
+            grads.append(sum_gy.astype(x.dtype) if need[2] else None)
         return tuple(grads) if len(grads) > 1 else grads[0]
 
     def _graph_backward(self, gy, x, w, b, axes):
