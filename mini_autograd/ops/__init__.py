@@ -32,6 +32,7 @@ from . import (  # noqa: F401 - registration
     scan,
     scatter,
     shape,
+    solve,
     sorting,
     stats,
     trig,
