@@ -164,6 +164,16 @@ def assert_same(ours: Any, theirs: torch.Tensor, what: str) -> None:
     )
 
 
+def assert_raises_as_torch(call: Callable[[Any], Any]) -> None:
+    """call(torch) raises; call(mini_autograd) raises the same type with the same message head
+    (the text before the first colon, e.g. the op's name)."""
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(ma)
+    assert str(ours.value).split(":")[0] == str(theirs.value).split(":")[0]
+
+
 def check_against_torch(c: Case, dtype: str) -> None:
     """Values, node names, gradients (random upstream) and, in float64, second derivatives."""
     t_in, m_in, diff = make_inputs(c, dtype)
