@@ -1,8 +1,10 @@
-"""The mechanics behind the op table in test_ops.py: build inputs, run a case under torch and
-mini_autograd, and compare values, dtypes, node names, gradients and second derivatives.
+"""The mechanics behind the op tables (test_ops.py, test_ops_<family>.py, test_linalg.py, ...):
+build inputs, run a case under torch and mini_autograd, and compare values, dtypes, node names,
+gradients and second derivatives.
 
 A case is one line of data: the op it covers, a function written once against the torch namespace
-(`fn(T, *inputs)` with T either `torch` or `mini_autograd`), and input specs.
+(`fn(T, *inputs)` with T either `torch` or `mini_autograd`), and input specs. A table module is
+its CASES plus one line, `test_against_torch, test_gradcheck = table_tests(CASES)`.
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pytest
 import torch
 
 import mini_autograd as ma
 import mini_autograd.nn.functional  # noqa: F401 - makes ma.nn.functional reachable as T.nn...
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def F(T: Any) -> Any:  # noqa: N802 - the usual alias of torch.nn.functional
+    """T.nn.functional, for cases written once against either namespace."""
+    return T.nn.functional
 
 
 # --- input specs ----------------------------------------------------------------------------------
@@ -156,6 +164,16 @@ def assert_same(ours: Any, theirs: torch.Tensor, what: str) -> None:
     )
 
 
+def assert_raises_as_torch(call: Callable[[Any], Any]) -> None:
+    """call(torch) raises; call(mini_autograd) raises the same type with the same message head
+    (the text before the first colon, e.g. the op's name)."""
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(ma)
+    assert str(ours.value).split(":")[0] == str(theirs.value).split(":")[0]
+
+
 def check_against_torch(c: Case, dtype: str) -> None:
     """Values, node names, gradients (random upstream) and, in float64, second derivatives."""
     t_in, m_in, diff = make_inputs(c, dtype)
@@ -259,3 +277,32 @@ def check_gradients(c: Case) -> None:
 
     assert ma.autograd.gradcheck(fn, m_in)
     assert ma.autograd.gradgradcheck(fn, m_in)
+
+
+# --- the tests of a table -------------------------------------------------------------------------
+
+
+def table_tests(cases: list[Case]) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two parametrized tests of an op table, to bind at module level as
+    `test_against_torch, test_gradcheck = table_tests(CASES)`.
+
+    test_against_torch[<case id>-<dtype>]: values, dtypes, node names, gradients under a random
+    upstream gradient and (float64) second derivatives against torch, in float32 and float64
+    (skipped in a dtype the case leaves out). test_gradcheck[<case id>]: gradcheck and
+    gradgradcheck in float64, for each case where they apply (see `differentiable`).
+    """
+    ids = unique_ids(cases)
+    grad = [(i, c) for i, c in zip(ids, cases, strict=True) if differentiable(c)]
+
+    @pytest.mark.parametrize("dtype", ["float32", "float64"])
+    @pytest.mark.parametrize("c", cases, ids=ids)
+    def test_against_torch(c: Case, dtype: str) -> None:
+        if dtype not in c.dtypes:
+            pytest.skip(f"{c.id} runs in {c.dtypes} only")
+        check_against_torch(c, dtype)
+
+    @pytest.mark.parametrize("c", [c for _, c in grad], ids=[i for i, _ in grad])
+    def test_gradcheck(c: Case) -> None:
+        check_gradients(c)
+
+    return test_against_torch, test_gradcheck

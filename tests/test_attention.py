@@ -7,13 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from opinfo import bools, case, check_against_torch, check_gradients, randn, unique_ids
+from opinfo import F, bools, case, randn, table_tests
 
 import mini_autograd as ma
-
-
-def F(T):  # noqa: N802 - the usual alias of torch.nn.functional
-    return T.nn.functional
 
 
 def sdpa(T, *args, **kw):
@@ -42,18 +38,7 @@ CASES = [
          x, x, x, 4, 2, w, b, None, None, False, 0.0, wo, None, need_weights=True),
          randn(3, 2, 4), randn(12, 4), randn(12), randn(4, 4), node=False),
 ]  # fmt: skip
-IDS = unique_ids(CASES)
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("c", CASES, ids=IDS)
-def test_against_torch(c, dtype):
-    check_against_torch(c, dtype)
-
-
-@pytest.mark.parametrize("c", CASES, ids=IDS)
-def test_gradcheck(c):
-    check_gradients(c)
+test_against_torch, test_gradcheck = table_tests(CASES)
 
 
 def test_sdpa_dropout_is_seeded_and_scales_kept_weights():

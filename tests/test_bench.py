@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import mini_autograd as ma
+from compare.atomic import write_atomic
 from compare.bench import main, memory
-from compare.bench.cli import write_atomic
 from compare.bench.runner import FLOOR, MINI, TORCH, Options, run_workload
 from compare.bench.timing import interleave
 from compare.bench.workloads import WORKLOADS

@@ -9,17 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 import torch
-from opinfo import (
-    Spec,
-    case,
-    check_against_torch,
-    check_gradients,
-    const,
-    differentiable,
-    randn,
-    uniform,
-    unique_ids,
-)
+from opinfo import F, Spec, assert_raises_as_torch, case, const, randn, table_tests, uniform
 
 import mini_autograd as ma
 
@@ -27,10 +17,6 @@ pytestmark = [
     pytest.mark.filterwarnings("error::RuntimeWarning"),
     pytest.mark.filterwarnings("ignore:reduction. 'mean' divides:UserWarning"),
 ]
-
-
-def F(T):  # noqa: N802 - the usual alias of torch.nn.functional
-    return T.nn.functional
 
 
 def signs(*shape: int) -> Spec:
@@ -197,19 +183,7 @@ CASES = [
 NODE_OFF = {"prelu", "glu", "pairwise_distance", "pdist", "cdist", "soft_margin_loss"}
 CASES = [dataclasses.replace(c, node=False) if c.op in NODE_OFF else c for c in CASES]
 
-IDS = unique_ids(CASES)
-GRADCHECK = [(i, c) for i, c in zip(IDS, CASES) if differentiable(c)]
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("c", CASES, ids=IDS)
-def test_against_torch(c, dtype):
-    check_against_torch(c, dtype)
-
-
-@pytest.mark.parametrize("c", [c for _, c in GRADCHECK], ids=[i for i, _ in GRADCHECK])
-def test_gradcheck(c):
-    check_gradients(c)
+test_against_torch, test_gradcheck = table_tests(CASES)
 
 
 def test_gumbel_softmax_is_seeded_and_follows_torchs_formula():
@@ -254,8 +228,4 @@ def test_gumbel_softmax_is_seeded_and_follows_torchs_formula():
     ],
 )
 def test_errors_as_torch(call):
-    with pytest.raises(Exception) as theirs:
-        call(torch)
-    with pytest.raises(type(theirs.value)) as ours:
-        call(ma)
-    assert str(ours.value).split(":")[0] == str(theirs.value).split(":")[0]
+    assert_raises_as_torch(call)

@@ -1,7 +1,7 @@
-"""The fuzzer over the catalogue's families (table_catalogue.py, table_vision.py): every spec draws
-valid programs, the engine bugs it found stay fixed (each against torch), and the judge's two rules
-it needed: torch's missing double backwards are torch's, and detached targets stay fixed in
-finite differences."""
+"""The fuzzer over the catalogue's families (table_catalogue.py, table_reduce.py,
+table_vision.py): every spec draws valid programs, the engine bugs it found stay fixed (each
+against torch), and the judge's two rules it needed: torch's missing double backwards are
+torch's, and detached targets stay fixed in finite differences."""
 
 from __future__ import annotations
 

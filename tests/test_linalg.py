@@ -15,15 +15,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from opinfo import (
-    Spec,
-    case,
-    check_against_torch,
-    check_gradients,
-    differentiable,
-    randn,
-    unique_ids,
-)
+from opinfo import Spec, assert_raises_as_torch, case, randn, table_tests
 
 import mini_autograd as ma
 
@@ -169,19 +161,7 @@ CASES = [
 ]
 # fmt: on
 
-IDS = unique_ids(CASES)
-GRADCHECK = [(i, c) for i, c in zip(IDS, CASES) if differentiable(c)]
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("c", CASES, ids=IDS)
-def test_against_torch(c, dtype):
-    check_against_torch(c, dtype)
-
-
-@pytest.mark.parametrize("c", [c for _, c in GRADCHECK], ids=[i for i, _ in GRADCHECK])
-def test_gradcheck(c):
-    check_gradients(c)
+test_against_torch, test_gradcheck = table_tests(CASES)
 
 
 def test_linalg_is_a_module_as_in_torch():
@@ -222,8 +202,4 @@ def test_singular_and_indefinite_matrices_raise_linalg_errors():
     ],
 )
 def test_errors_as_torch(call):
-    with pytest.raises(Exception) as theirs:
-        call(torch)
-    with pytest.raises(type(theirs.value)) as ours:
-        call(ma)
-    assert str(ours.value).split(":")[0] == str(theirs.value).split(":")[0]
+    assert_raises_as_torch(call)

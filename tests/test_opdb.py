@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from opinfo import assert_same
 
 import mini_autograd as ma
 import mini_autograd.nn.functional as MF
@@ -140,19 +141,7 @@ def _same(ours: Any, theirs: Any, what: str) -> None:
     if not isinstance(theirs, torch.Tensor):
         assert ours == theirs, f"{what}: {ours!r} != torch's {theirs!r}"
         return
-    assert isinstance(ours, ma.Tensor), f"{what}: got {type(ours).__name__}, torch a Tensor"
-    assert tuple(ours.shape) == tuple(theirs.shape), (
-        f"{what}: shape {tuple(ours.shape)} != torch's {tuple(theirs.shape)}"
-    )
-    assert ours.dtype.name == str(theirs.dtype).removeprefix("torch."), (
-        f"{what}: dtype {ours.dtype.name} != torch's {theirs.dtype}"
-    )
-    torch.testing.assert_close(
-        torch.from_numpy(np.array(ours._data)),
-        theirs.detach(),
-        equal_nan=True,
-        msg=lambda m: f"{what}: {m}",
-    )
+    assert_same(ours, theirs, what)
 
 
 # --- one sample ---------------------------------------------------------------------------------

@@ -14,19 +14,17 @@ import numpy as np
 import pytest
 import torch
 from opinfo import (
+    F,
     bools,
     case,
-    check_against_torch,
-    check_gradients,
     const,
-    differentiable,
     distinct,
     int_values,
     ints,
     mask,
     randn,
+    table_tests,
     uniform,
-    unique_ids,
     values,
 )
 
@@ -38,10 +36,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Implicit dimension choice:UserWarning"),
     pytest.mark.filterwarnings("ignore:.*degrees of freedom is <= 0:UserWarning"),
 ]
-
-
-def F(T):  # noqa: N802 - the usual alias of torch.nn.functional
-    return T.nn.functional
 
 
 pos = uniform(0.5, 2.0, 3, 4)
@@ -527,21 +521,7 @@ CASES += [case(op, call, randn(*shape), randn(3), label=f"shape{list(shape)}",
           for shape in SHAPES[1:] for op, call in BINARY]
 # fmt: on
 
-IDS = unique_ids(CASES)
-GRADCHECK = [(i, c) for i, c in zip(IDS, CASES) if differentiable(c)]
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("c", CASES, ids=IDS)
-def test_against_torch(c, dtype):
-    if dtype not in c.dtypes:
-        pytest.skip(f"{c.id} runs in {c.dtypes} only")
-    check_against_torch(c, dtype)
-
-
-@pytest.mark.parametrize("c", [c for _, c in GRADCHECK], ids=[i for i, _ in GRADCHECK])
-def test_gradcheck(c):
-    check_gradients(c)
+test_against_torch, test_gradcheck = table_tests(CASES)
 
 
 def test_dropout_zeroes_and_scales_when_training():

@@ -11,17 +11,14 @@ import pytest
 from opinfo import (
     bools,
     case,
-    check_against_torch,
-    check_gradients,
     const,
-    differentiable,
     distinct,
     int_values,
     ints,
     mask,
     randn,
+    table_tests,
     uniform,
-    unique_ids,
     values,
 )
 
@@ -170,18 +167,4 @@ CASES = [
 ]
 # fmt: on
 
-IDS = unique_ids(CASES)
-GRADCHECK = [(i, c) for i, c in zip(IDS, CASES) if differentiable(c)]
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("c", CASES, ids=IDS)
-def test_against_torch(c, dtype):
-    if dtype not in c.dtypes:
-        pytest.skip(f"{c.id} runs in {c.dtypes} only")
-    check_against_torch(c, dtype)
-
-
-@pytest.mark.parametrize("c", [c for _, c in GRADCHECK], ids=[i for i, _ in GRADCHECK])
-def test_gradcheck(c):
-    check_gradients(c)
+test_against_torch, test_gradcheck = table_tests(CASES)

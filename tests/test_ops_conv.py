@@ -7,36 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from opinfo import (
-    Spec,
-    case,
-    check_against_torch,
-    check_gradients,
-    const,
-    differentiable,
-    distinct,
-    randn,
-    unique_ids,
-    values,
-)
+from opinfo import F, case, const, distinct, int_values, randn, table_tests, uniform, values
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning"),
     pytest.mark.filterwarnings("ignore:dropout2d. Received a 3D input:UserWarning"),
 ]
-
-
-def F(T):  # noqa: N802 - the usual alias of torch.nn.functional
-    return T.nn.functional
-
-
-def idx(v) -> Spec:
-    """Exactly these int64 values (max_unpool's indices)."""
-    return Spec(lambda rng, dt: np.array(v, dtype=np.int64), grad=False)
-
-
-def positive(*shape: int) -> Spec:
-    return Spec(lambda rng, dt: rng.uniform(0.5, 2.0, shape).astype(dt))
 
 
 TIES = [[[[1.0, 1.0, 2.0, 2.0], [1.0, 0.0, 2.0, 2.0], [0.0, 3.0, 3.0, 0.0], [3.0, 0.0, 0.0, 3.0]]]]
@@ -96,9 +72,9 @@ CASES = [
     case("adaptive_avg_pool1d", lambda T, x: F(T).adaptive_avg_pool1d(x, 4), randn(2, 3, 7), node=False),
     case("adaptive_max_pool2d", lambda T, x: F(T).adaptive_max_pool2d(x, (3, 2), return_indices=True), distinct(2, 2, 7, 5)),
     case("adaptive_max_pool1d", lambda T, x: F(T).adaptive_max_pool1d(x, 3), distinct(2, 2, 7)),
-    case("lp_pool2d", lambda T, x: F(T).lp_pool2d(x, 2, 2), positive(1, 2, 4, 4), node=False),
-    case("lp_pool1d", lambda T, x: F(T).lp_pool1d(x, 3, 2, stride=1), positive(1, 2, 5), node=False),
-    case("max_unpool2d", lambda T, x, i: F(T).max_unpool2d(x, i, 2), randn(1, 1, 2, 2), idx([[[[0, 3], [9, 14]]]])),
+    case("lp_pool2d", lambda T, x: F(T).lp_pool2d(x, 2, 2), uniform(0.5, 2.0, 1, 2, 4, 4), node=False),
+    case("lp_pool1d", lambda T, x: F(T).lp_pool1d(x, 3, 2, stride=1), uniform(0.5, 2.0, 1, 2, 5), node=False),
+    case("max_unpool2d", lambda T, x, i: F(T).max_unpool2d(x, i, 2), randn(1, 1, 2, 2), int_values([[[[0, 3], [9, 14]]]])),
     case("max_unpool2d", lambda T, x: F(T).max_unpool2d(*F(T).max_pool2d(x, 2, return_indices=True), 2, output_size=(5, 5)), distinct(1, 2, 5, 5), label="roundtrip", node=False),
     # --- normalisation ----------------------------------------------------------------------------
     case("batch_norm", lambda T, x, w, b: bn(T, x, w, b, True), randn(4, 3, 3, 2), randn(3), randn(3)),
@@ -137,19 +113,7 @@ CASES = [
 ]
 # fmt: on
 
-IDS = unique_ids(CASES)
-GRADCHECK = [(i, c) for i, c in zip(IDS, CASES, strict=True) if differentiable(c)]
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("c", CASES, ids=IDS)
-def test_against_torch(c, dtype):
-    check_against_torch(c, dtype)
-
-
-@pytest.mark.parametrize("c", [c for _, c in GRADCHECK], ids=[i for i, _ in GRADCHECK])
-def test_gradcheck(c):
-    check_gradients(c)
+test_against_torch, test_gradcheck = table_tests(CASES)
 
 
 def test_running_stats_follow_torch():

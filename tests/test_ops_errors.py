@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import pytest
 import torch
+from opinfo import F
 
 import mini_autograd as ma
 import mini_autograd.nn.functional  # noqa: F401 - T.nn.functional below
-
-
-def F(T):  # noqa: N802
-    return T.nn.functional
 
 
 def z(T, *shape, dtype=None):

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..env import environment, header  # the harness's header, shared by every report
 from .memory import import_framework
 from .report import render
@@ -129,19 +130,6 @@ def _writable(path: Path) -> bool:
     except OSError:
         return False
     return folder.is_dir()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _load_average() -> str:

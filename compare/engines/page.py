@@ -7,9 +7,7 @@ per-op overhead against torch, measured in the same run on one small graph.
 
 from __future__ import annotations
 
-import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..atomic import write_atomic
 from ..report.tables import STATUS_MARK
 from ..results import (
     ERROR,
@@ -153,17 +152,7 @@ def render(runs: Sequence[EngineRun], groups: Mapping[str, str], env: Mapping[st
 
 def write_page(out: Path, text: str) -> Path:
     """Write `out/engines.md` whole or not at all (a temporary file, then one rename)."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "engines.md"
-    fd, tmp = tempfile.mkstemp(prefix=".engines-", suffix=".md", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(out / "engines.md", text)
 
 
 def version_of(engine: Any) -> str:

@@ -5,5 +5,9 @@ names), written as torch code against `T`; the harness's own checks compare the 
 """
 
 # each table module fills specs.SPECS; their order is the order programs draw from
-from . import table_math, table_nn, table_struct, table_index, table_catalogue, table_vision  # noqa: F401, I001
+# isort: off
+from . import table_math, table_nn, table_struct, table_index  # noqa: F401
+from . import table_catalogue, table_reduce, table_vision  # noqa: F401
+
+# isort: on
 from .specs import SPECS

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..report.function_page import render as render_case
 from ..report.tables import sci, table
 from .judge import CANDIDATE, NEITHER, TORCH, Judgement
@@ -34,20 +33,9 @@ def write(out: Path, run: FuzzRun, env: Mapping[str, str], command: str) -> Path
     pages.mkdir(parents=True, exist_ok=True)
     groups = run.groups()
     for group in groups:
-        _write_atomic(pages / f"{page_name(group[0], run)}.md", page(group, run))
-    _write_atomic(out / SUMMARY, summary(run, groups, env, command))
+        write_atomic(pages / f"{page_name(group[0], run)}.md", page(group, run))
+    write_atomic(out / SUMMARY, summary(run, groups, env, command))
     return out / SUMMARY
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def summary(

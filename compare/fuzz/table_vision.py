@@ -12,8 +12,8 @@ import math
 
 import torch
 
-from .specs import RENDERERS, SPECS, Drawn, Params, Pool, Spec, Value, above
-from .table_catalogue import distinct, op
+from .specs import RENDERERS, SPECS, Drawn, Params, Pool, Spec, Value, above, away
+from .template import distinct, op
 
 F = "T.nn.functional"
 
@@ -347,7 +347,14 @@ op(
     pred=lambda v: v.t.numel() > 0,
     params=lambda pool, v: {"idx": _index(pool, v.t.numel())},
 )
-op("masked_select", "T.masked_select({a}, {a} > {c!r})", params=lambda pool, v: {"c": 0.0})
+# the mask compares a with c: a's values kept away from c, as the comparison ops' are (a
+# threshold on rounding noise, as cross(x, x) has in torch, would split the frameworks)
+op(
+    "masked_select",
+    "T.masked_select({a}, {a} > {c!r})",
+    params=lambda pool, v: {"c": 0.0},
+    domain=lambda ts, p: away(ts[0], p["c"]),
+)
 
 # ---- linear algebra on well-conditioned matrices ----
 

@@ -1,186 +1,41 @@
-"""torch.linalg's solvers and decompositions on numpy's LAPACK: inv, det, slogdet, solve, cholesky,
-qr, svd, eigh, each forward beside torch's backward formula written with our ops, so the
-gradient of a gradient flows through the same formulas again.
+"""torch.linalg's decompositions on numpy's LAPACK: cholesky, qr, svd, svdvals, eigh, eigvalsh,
+each forward beside torch's backward formula written with our ops, so the gradient of a gradient
+flows through the same formulas again.
 
 Matrices are the last two dimensions; every leading dimension is a batch.
 """
 
 from __future__ import annotations
 
-import string
 from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
-from .._tensor import Tensor, _make
+from .._tensor import Tensor
+from ._matrix import (
+    NOT_PD,
+    diag_embed,
+    dtype_of,
+    lapack,
+    matrix_arg,
+    mm,
+    mT,
+    mul,
+    outputs,
+    square_arg,
+    tril,
+    unsqueeze,
+    zeros_for,
+)
 from ._registry import register
-from ._util import Node, data, tensor_arg, torch_dtype_name
-from .einsum import Einsum
-from .elementwise import Mul, Where
+from ._util import Node, data
 from .join import Cat
-from .linalg import MatMul
-from .shape import Reshape, Transpose
+from .solve import Inv, Solve
 
-SlogdetResult = namedtuple("slogdet", ["sign", "logabsdet"])
 QRResult = namedtuple("linalg_qr", ["Q", "R"])
 SVDResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
-
-
-# --- matrix helpers that work on arrays (plain backward) and Tensors (create_graph) -------------
-
-
-def mT(x: Any) -> Any:  # noqa: N802 - torch's name
-    return Transpose.apply(x, dim0=-1, dim1=-2)
-
-
-def mm(a: Any, b: Any) -> Any:
-    return MatMul.apply(a, b, node="MatmulBackward0")
-
-
-def mul(a: Any, b: Any) -> Any:
-    return Mul.apply(a, b)
-
-
-def unsqueeze(x: Any, dim: int) -> Any:
-    shape = list(np.shape(x))
-    shape.insert(dim if dim >= 0 else len(shape) + 1 + dim, 1)
-    return Reshape.apply(x, shape=tuple(shape))
-
-
-def diagonal(x: Any) -> Any:
-    """The diagonal of each matrix: x[..., i, i]."""
-    lead = string.ascii_letters[: np.ndim(x) - 2]
-    return Einsum.apply(x, subs=(lead + "zz",), out=lead + "z")
-
-
-def diag_embed(v: Any) -> Any:
-    """Matrices with v on the diagonal."""
-    n = np.shape(v)[-1]
-    return mul(unsqueeze(v, -2), np.eye(n, dtype=_dtype_of(v)))
-
-
-def tril(x: Any, k: int = 0) -> Any:
-    n, m = np.shape(x)[-2:]
-    return mul(x, np.tril(np.ones((n, m), dtype=_dtype_of(x)), k))
-
-
-def _dtype_of(x: Any) -> np.dtype:
-    return np.asarray(data(x)).dtype
-
-
-def _outputs(fn: Node, like: Any) -> tuple[Any, ...]:
-    """A multi-output node's results: Tensors of this graph under create_graph, else arrays."""
-    if isinstance(like, Tensor):
-        return tuple(_make(y, fn, i) for i, y in enumerate(fn._y))
-    return fn._y
-
-
-def _zeros_for(g: Any, like: np.ndarray) -> Any:
-    return np.zeros(like.shape, like.dtype) if g is None else g
-
-
-# --- argument checks ----------------------------------------------------------------------------
-
-
-def square_arg(x: Any, op: str, arg: str = "A") -> Tensor:
-    """A floating tensor of (batches of) square matrices, with torch's messages."""
-    x = tensor_arg(x, op, arg)
-    matrix_arg(x, op, arg)
-    if x._data.shape[-1] != x._data.shape[-2]:
-        raise RuntimeError(
-            f"linalg.{op}: {arg} must be batches of square matrices, but they are "
-            f"{x._data.shape[-2]} by {x._data.shape[-1]} matrices"
-        )
-    return x
-
-
-def matrix_arg(x: Any, op: str, arg: str = "A") -> Tensor:
-    x = tensor_arg(x, op, arg)
-    if x._data.ndim < 2:
-        raise RuntimeError(f"linalg.{op}: The input tensor {arg} must have at least 2 dimensions.")
-    if x._data.dtype.kind != "f":
-        raise RuntimeError(
-            f"linalg.{op}: Expected a floating point or complex tensor as input. Got "
-            f"{torch_dtype_name(x)}"
-        )
-    return x
-
-
-def _lapack(fn, *arrays, op: str, what: str = "The factorization could not be completed"):
-    try:
-        return fn(*arrays)
-    except np.linalg.LinAlgError as e:
-        from ..linalg import LinAlgError
-
-        raise LinAlgError(f"linalg.{op}: {what} ({e}).") from None
-
-
-_SINGULAR = "The diagonal element is zero: the input matrix is singular"
-_NOT_PD = "The factorization could not be completed because the input is not positive-definite"
-
-
-# --- inverse, determinants, solve ---------------------------------------------------------------
-
-
-class Inv(Node):
-    """d inv(A) = -inv(A)^T gy inv(A)^T"""
-
-    node = "LinalgInvExBackward0"
-    save_output = True
-
-    def forward(self, a):
-        return _lapack(np.linalg.inv, a, op="inv", what=_SINGULAR)
-
-    def backward(self, gy, a):
-        ai_t = mT(self.saved_output(gy))
-        return -mm(mm(ai_t, gy), ai_t)
-
-
-class Det(Node):
-    """d det(A) = gy det(A) inv(A)^T"""
-
-    node = "LinalgDetBackward0"
-    save_output = True
-
-    def forward(self, a):
-        return np.linalg.det(a)
-
-    def backward(self, gy, a):
-        g = gy * self.saved_output(gy)
-        return mul(unsqueeze(unsqueeze(g, -1), -1), mT(Inv.apply(a)))
-
-
-class Slogdet(Node):
-    """(sign, log|det A|): d log|det A| = g inv(A)^T; sign is piecewise constant"""
-
-    node = "LinalgSlogdetBackward0"
-
-    def forward(self, a):
-        self._y = np.linalg.slogdet(a)
-        return tuple(self._y)
-
-    def backward(self, gys, a):
-        g = gys[1]
-        if g is None:
-            return np.zeros(np.shape(a), _dtype_of(a))
-        return mul(unsqueeze(unsqueeze(g, -1), -1), mT(Inv.apply(a)))
-
-
-class Solve(Node):
-    """X = A^{-1} B: gB = A^{-T} gy, gA = -gB X^T"""
-
-    node = "LinalgSolveExBackward0"
-    save_output = True
-
-    def forward(self, a, b):
-        return _lapack(np.linalg.solve, a, b, op="solve", what=_SINGULAR)
-
-    def backward(self, gy, a, b):
-        gb = Solve.apply(mT(a), gy)
-        ga = -mm(gb, mT(self.saved_output(gy))) if self.needs_input_grad[0] else None
-        return ga, (gb if self.needs_input_grad[1] else None)
 
 
 # --- decompositions ---------------------------------------------------------------------------
@@ -198,7 +53,7 @@ class Cholesky(Node):
     def forward(self, a):
         tri = np.tril(a)  # LAPACK reads the lower triangle only, as torch
         sym = tri + np.swapaxes(np.tril(a, -1), -1, -2)
-        lo = _lapack(np.linalg.cholesky, sym, op="cholesky", what=_NOT_PD)
+        lo = lapack(np.linalg.cholesky, sym, op="cholesky", what=NOT_PD)
         return np.swapaxes(lo, -1, -2).copy() if self.upper else lo
 
     def backward(self, gy, a):
@@ -225,7 +80,7 @@ class QR(Node):
         return self._y
 
     def backward(self, gys, a):
-        q, r = _outputs(self, a)
+        q, r = outputs(self, a)
         m, n = np.shape(a)[-2:]
         if self.mode == "r":
             raise RuntimeError(
@@ -237,7 +92,7 @@ class QR(Node):
             raise RuntimeError(
                 "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
             )
-        gq, gr = _zeros_for(gys[0], self._y[0]), _zeros_for(gys[1], self._y[1])
+        gq, gr = zeros_for(gys[0], self._y[0]), zeros_for(gys[1], self._y[1])
         if m >= n:
             return _qr_square_backward(q, r, gq, gr)
         # A = Q [X | Y], R = [U | V]: Y = Q V moves part of gQ onto X's problem
@@ -274,7 +129,7 @@ class SVD(Node):
     def backward(self, gys, a):
         if not self.compute_uv:
             return _svdvals_backward(gys, a)
-        u, s, vh = _outputs(self, a)
+        u, s, vh = outputs(self, a)
         gu, gs, gvh = gys
         m, n = np.shape(a)[-2:]
         k = min(m, n)
@@ -286,7 +141,7 @@ class SVD(Node):
 
 
 def _svd_backward(u, s, vh, gu, gs, gvh, m, n):
-    dtype = _dtype_of(s)
+    dtype = dtype_of(s)
     if gu is None and gvh is None:
         return mm(mul(u, unsqueeze(gs, -2)), vh)
     k = np.shape(s)[-1]
@@ -332,9 +187,9 @@ class Eigh(Node):
         return self._y
 
     def backward(self, gys, a):
-        w, v = _outputs(self, a)
+        w, v = outputs(self, a)
         gw, gv = gys
-        dtype = _dtype_of(w)
+        dtype = dtype_of(w)
         if gv is None:
             return mm(mul(v, unsqueeze(gw, -2)), mT(v))
         n = np.shape(w)[-1]
@@ -348,86 +203,6 @@ class Eigh(Node):
 
 
 # --- the public functions -------------------------------------------------------------------
-
-
-@register("linalg.inv", top=False, method=False)
-def inv(A: Tensor, *, out: Tensor | None = None) -> Tensor:
-    """The inverse of each square matrix."""
-    return Inv()._run(square_arg(A, "inv"))
-
-
-@register("inverse")
-def inverse(input: Tensor) -> Tensor:
-    """torch.inverse: linalg.inv."""
-    return inv(input)
-
-
-@register("linalg.det", top=False, method=False)
-def det(A: Tensor) -> Tensor:
-    """The determinant of each square matrix."""
-    return Det()._run(square_arg(A, "det"))
-
-
-@register("det")
-def det_(input: Tensor) -> Tensor:
-    """torch.det: linalg.det."""
-    return det(input)
-
-
-@register("linalg.slogdet", top=False, method=False)
-def slogdet(A: Tensor) -> SlogdetResult:
-    """(sign, log|det|) of each square matrix: log|det| without overflow."""
-    return SlogdetResult(*Slogdet()._run(square_arg(A, "slogdet")))
-
-
-@register("slogdet")
-def slogdet_(input: Tensor) -> SlogdetResult:
-    """torch.slogdet: linalg.slogdet."""
-    return slogdet(input)
-
-
-@register("logdet")
-def logdet(input: Tensor) -> Tensor:
-    """log det A: nan where det < 0, -inf where det = 0."""
-    sign, logabs = Slogdet()._run(square_arg(input, "logdet"))
-    s = data(sign)
-    return Where.apply(s < 0, np.asarray(np.nan, s.dtype), Where.apply(s == 0, -np.inf, logabs))
-
-
-@register("linalg.solve", top=False, method=False)
-def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Tensor | None = None) -> Tensor:
-    """X with A X = B (left=False: X A = B); B a (batch of) vector(s) or matrices."""
-    a = square_arg(A, "solve")
-    b = tensor_arg(B, "solve", "B")
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
-            f"{torch_dtype_name(a)} and B of type {torch_dtype_name(b)} instead"
-        )
-    vector = b._data.ndim == 1 or (
-        b._data.ndim == a._data.ndim - 1 and b._data.shape == a._data.shape[:-1]
-    )
-    if not left:
-        if vector:
-            raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not "
-                               "supported for left=False. In this case linalg.solve is "
-                               "equivalent to B / A.squeeze(-1)")  # fmt: skip
-        return solve(a.mT, b.mT).mT
-    if vector:
-        b = b.unsqueeze(-1)
-    n = a._data.shape[-1]
-    if b._data.shape[-2] != n:
-        raise RuntimeError(
-            f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
-            f"({n}x{n} and {b._data.shape[-2]}x{b._data.shape[-1]})"
-        )
-    batch = np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
-    if a._data.shape[:-2] != batch:
-        a = a.expand(*batch, n, n)
-    if b._data.shape[:-2] != batch:
-        b = b.expand(*batch, *b._data.shape[-2:])
-    x = Solve()._run(a, b)
-    return x.squeeze(-1) if vector else x
 
 
 @register("linalg.cholesky", top=False, method=False)

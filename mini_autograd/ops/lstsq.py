@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor, _make
+from ._matrix import matrix_arg, mm, mT
 from ._registry import register
 from ._util import Node, data, tensor_arg, torch_dtype_name
-from .decomposition import matrix_arg, mm, mT
 
 LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 

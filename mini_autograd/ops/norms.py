@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
+from ._matrix import matrix_arg
 from ._registry import register
 from ._util import tensor_arg
-from .decomposition import matrix_arg, svdvals
+from .decomposition import svdvals
 from .minmax import amax, amin
 from .reduction import norm as _vector_norm
 from .reduction import sum as sum_
