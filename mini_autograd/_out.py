@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _dtype, _grad_mode, _version
 from ._tensor import Tensor
+from ._warn_once import user_stacklevel
 from .ops._util import TORCH_DTYPE_NAMES as _NAMES
 from .ops._util import torch_dtype_name
 
@@ -220,10 +221,15 @@ def _store(out: Any, result: Tensor, op: str, rule: str) -> Tensor:
     if dst.shape != src.shape:
         if rule == "arange" and dst.size:
             warnings.warn(
-                _ARANGE.format(old=list(dst.shape), n=dst.size, new=src.size), stacklevel=4
+                _ARANGE.format(old=list(dst.shape), n=dst.size, new=src.size),
+                stacklevel=user_stacklevel(),
             )
         elif rule not in ("create", "arange") and dst.size:
-            warnings.warn(_RESIZED.format(old=list(dst.shape), new=list(src.shape)), UserWarning, 4)
+            warnings.warn(
+                _RESIZED.format(old=list(dst.shape), new=list(src.shape)),
+                UserWarning,
+                user_stacklevel(),
+            )
         before = _version.version(dst)
         out._data = np.array(src, dtype=dst.dtype)  # new memory, carrying out's version on
         for _ in range(before + 1):

@@ -12,6 +12,7 @@ import numpy as np
 from . import _device, _dtype, _gcpause, _grad_mode, _version
 from ._dtype import dtype as DType
 from ._format import format_tensor
+from ._warn_once import user_stacklevel
 
 _grad_state = _grad_mode.state
 
@@ -391,7 +392,7 @@ def _warn_non_leaf_grad() -> None:
         "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
         "instead. See github.com/pytorch/pytorch/pull/30531 for more information.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 _state = {"always": False}
@@ -19,12 +21,26 @@ def is_warn_always_enabled() -> bool:
     return _state["always"]
 
 
-def warn_once(key: str, message: str, stacklevel: int = 3) -> None:
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def user_stacklevel() -> int:
+    """The `stacklevel` for a warning given by the caller that points at the user's line: the
+    first frame outside mini_autograd and its generated wrappers (torch's warnings point there)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_PACKAGE) or frame.f_code.co_filename == "<string>"
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_once(key: str, message: str) -> None:
     """Warn (UserWarning) the first time `key` comes up, or every time with warn_always."""
     if key in _given and not _state["always"]:
         return
     _given.add(key)
-    warnings.warn(message, UserWarning, stacklevel=stacklevel)
+    warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
 CREATE_GRAPH_CYCLE = (

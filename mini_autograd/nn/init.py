@@ -14,6 +14,7 @@ import numpy as np
 from .._creation import get_rng
 from .._grad_mode import no_grad
 from .._tensor import Tensor
+from .._warn_once import user_stacklevel
 
 _LINEAR_FNS = (
     "linear",
@@ -75,7 +76,7 @@ def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
 
 def _no_elements(tensor: Tensor) -> bool:
     if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=user_stacklevel())
         return True
     return False
 

@@ -14,6 +14,7 @@ import numpy as np
 from .. import _creation, _dtype
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
+from .._warn_once import user_stacklevel
 from ._registry import paused_when_deep, register
 from ._util import data, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Mul, Where
@@ -221,7 +222,7 @@ def _softmax_input(
         warnings.warn(
             f"Implicit dimension choice for {op} has been deprecated. Change the call "
             "to include dim=X as an argument.",
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         dim = 0 if ndim in (0, 1, 3) else 1
     return x, _wrap_dim(dim, ndim, op)

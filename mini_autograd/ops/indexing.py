@@ -11,6 +11,7 @@ import numpy as np
 from .. import _inplace, _version
 from .._function import Function
 from .._tensor import Tensor, _make, _wrap_dim
+from .._warn_once import user_stacklevel
 from ._registry import register
 from ._util import Node, data, tensor_arg
 from .elementwise import Where
@@ -164,7 +165,7 @@ def normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
             "Using a non-tuple sequence for multidimensional indexing is deprecated; use "
             "x[tuple(seq)] instead of x[seq]",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         key = tuple(key)
     if not isinstance(key, tuple):
@@ -182,7 +183,7 @@ def normalize_key(key: Any, shape: tuple[int, ...]) -> tuple[tuple, str]:
                     "indexing with dtype uint8 is now deprecated, please use a dtype bool "
                     "instead (the uint8 tensor is read as a mask)",
                     UserWarning,
-                    stacklevel=3,
+                    stacklevel=user_stacklevel(),
                 )
                 k = k.astype(bool)
             if k.ndim == 0 and k.dtype.kind in "iu":

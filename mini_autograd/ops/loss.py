@@ -14,6 +14,7 @@ import numpy as np
 
 from .._function import Function
 from .._tensor import Tensor
+from .._warn_once import user_stacklevel
 from ._registry import register
 from ._util import binary_operands, broadcast_error, data, quiet, tensor_arg
 from .elementwise import Where
@@ -29,7 +30,7 @@ def _reduction(reduction: str, size_average: bool | None = None, reduce: bool | 
         warnings.warn(
             "size_average and reduce args will be deprecated, please use "
             f"reduction='{reduction}' instead.",
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
@@ -117,7 +118,7 @@ def _regression_operands(input: Tensor, target: Tensor, op: str) -> tuple[Tensor
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to "
             "broadcasting. Please ensure they have the same size.",
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         try:
             np.broadcast_shapes(input._data.shape, target._data.shape)

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor, _make
+from .._warn_once import user_stacklevel
 from ._registry import register
 from ._util import data, tensor_arg
 from .activation import softplus
@@ -55,7 +56,7 @@ def kl_div(
                 "support size.'batchmean' divides only by the batch size, and aligns with the "
                 "KL div math definition.'mean' will be changed to behave the same as "
                 "'batchmean' in the next major release.",
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         reduction = _reduction(reduction)
     if log_target:

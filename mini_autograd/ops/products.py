@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from .._warn_once import user_stacklevel
 from ._registry import register
 from ._util import Node, broadcast_error, tensor_arg
 from .elementwise import Mul
@@ -193,7 +194,7 @@ def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
         "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather "
         "than multiple parameters.",
         UserWarning,
-        stacklevel=2,
+        stacklevel=user_stacklevel(),
     )
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
@@ -249,7 +250,7 @@ def _cross(a: Tensor, b: Tensor, dim: int | None, op: str) -> Tensor:
             "pass the dim explicitly or simply use torch.linalg.cross.\nThe default value of "
             "dim will change to agree with that of linalg.cross in a future release.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         dim = next((d for d, n in enumerate(shape) if n == 3), None)
         if dim is None:

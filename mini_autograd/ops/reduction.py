@@ -15,6 +15,7 @@ import numpy as np
 from .. import _dtype
 from .._function import Function
 from .._tensor import Tensor
+from .._warn_once import user_stacklevel
 from ._registry import register
 from ._util import Node, data, dims, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Div, PowTensorScalar, Where
@@ -168,7 +169,7 @@ def _variance(x, axes, correction: float, keepdim: bool, op: str):
         warnings.warn(
             f"{op}(): degrees of freedom is <= 0. Correction should be strictly less "
             "than the reduction factor (input numel divided by output numel).",
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
     mean = quiet(np.divide, np.add.reduce(x, axes, keepdims=True), n)
     d = x - mean

@@ -12,6 +12,7 @@ import numpy as np
 from .._engine import sum_to_array
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
+from .._warn_once import user_stacklevel
 from ._registry import register
 from ._util import Node, dims, shape_arg, tensor_arg
 
@@ -220,13 +221,13 @@ def _t_property(input: Tensor) -> Tensor:
             "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
             "reverse the dimensions of a tensor.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     elif input._data.ndim == 0:
         warnings.warn(
             "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     return Permute(tuple(range(input._data.ndim))[::-1])._run(input)
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _creation
 from .._tensor import Tensor, _make
+from .._warn_once import user_stacklevel
 from ._registry import register
 from ._util import Node, tensor_arg
 from ._windows import Geometry, col2im, im2col, out_size
@@ -382,7 +383,7 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
             "Default grid_sample and affine_grid behavior has changed to align_corners=False "
             "since 1.3.0. Please specify align_corners=True if the old behavior is desired. "
             "See the documentation of grid_sample for details.",
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
         align_corners = False
     if len(size) != 4 or tuple(t.shape) != (size[0], 2, 3):
@@ -425,7 +426,7 @@ def grid_sample(
             "Default grid_sample and affine_grid behavior has changed to align_corners=False "
             "since 1.3.0. Please specify align_corners=True if the old behavior is desired. "
             "See the documentation of grid_sample for details.",
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
         align_corners = False
     if x.dim() != 4 or g.dim() != 4 or g.shape[-1] != 2 or g.shape[0] != x.shape[0]:
@@ -514,7 +515,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             "the channel dim. This behavior will change in a future release to interpret the "
             "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
         return _channel_dropout(x, p, training, 3, "dropout2d")
     return _channel_dropout(x, p, training, 4, "dropout2d")

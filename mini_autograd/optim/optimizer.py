@@ -21,6 +21,7 @@ from .. import _dtype, _version
 from .._creation import tensor, zeros_like
 from .._grad_mode import enable_grad
 from .._tensor import Tensor
+from .._warn_once import user_stacklevel
 from ..nn.utils import zero_grads
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
@@ -161,7 +162,7 @@ class Optimizer:
             warnings.warn(
                 "optimizer contains a parameter group with duplicate parameters; in "
                 "future, this will cause an error",
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if existing & {id(p) for p in params}:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..._function import Function
 from ..._tensor import Tensor, _make
+from ..._warn_once import user_stacklevel
 
 
 class RemovableHandle:
@@ -158,7 +159,7 @@ def _capture_grad_output(state: _HookState, output: Any) -> None:
                 warnings.warn(
                     "Full backward hook is firing when gradients are computed with respect to "
                     "module outputs since no inputs require gradients.",
-                    stacklevel=2,
+                    stacklevel=user_stacklevel(),
                 )
                 state.fire(())  # no input needs a gradient: fire on the outputs' gradients
 

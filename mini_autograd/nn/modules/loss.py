@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from ..._tensor import Tensor
+from ..._warn_once import user_stacklevel
 from .. import functional as F
 from .module import Module
 
@@ -17,7 +18,7 @@ def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
     warnings.warn(
         f"size_average and reduce args will be deprecated, please use "
         f"reduction='{result}' instead.",
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )
     return result
 

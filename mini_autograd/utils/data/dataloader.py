@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..._random import Generator
+from ..._warn_once import user_stacklevel
 from ._collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -64,7 +65,7 @@ class DataLoader:
                 f"DataLoader(num_workers={num_workers}): mini_autograd loads data in the main "
                 "process (no worker processes are started); the batches are the same",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         self.dataset, self.num_workers, self.pin_memory = dataset, num_workers, pin_memory
         self.timeout, self.worker_init_fn, self.generator = timeout, worker_init_fn, generator
