@@ -18,6 +18,7 @@ def test_the_tour_runs_and_gives_the_values_its_comments_claim():
     scope: dict = {}
     exec(compile(_block_after("## A 30-second tour", "python"), "README tour", "exec"), scope)
     assert scope["g"].item() == 24.0 and scope["g2"].item() == 44.0
+    assert type(scope["fn"]).__name__ == "AccumulateGrad"
     assert abs(scope["x"].item() - (2.0 - 0.1 * 24.0)) < 1e-6
 
 
