@@ -77,9 +77,10 @@ class Function:
         fixed = cls.__dict__.get("node")
         if isinstance(fixed, str):
             delattr(cls, "node")  # the name is the type's now (ops.Node.node reads it)
-        cls.__name__ = cls.__qualname__ = (
-            fixed if isinstance(fixed, str) else cls.__name__ + "Backward0"
-        )
+        name = fixed if isinstance(fixed, str) else cls.__name__ + "Backward0"
+        if name.startswith("torch::autograd::"):  # torch's type is the short name
+            cls._torch_name, name = name, name.removeprefix("torch::autograd::")
+        cls.__name__ = cls.__qualname__ = name
 
     def __call__(self, *grads: Any) -> Any:
         """A node of the graph called with its output gradients returns its input gradients, as
@@ -248,9 +249,12 @@ class Function:
 
     # --- torch's Node protocol, for walking and drawing the graph -------------------------------
 
+    #: torch's name() where it is not the type's: "torch::autograd::CopySlices" (type CopySlices)
+    _torch_name: str | None = None
+
     def name(self) -> str:
         """torch's node name, e.g. MulBackward0 (the type's name, as in torch)."""
-        return type(self).__name__
+        return self._torch_name or type(self).__name__
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
@@ -276,7 +280,7 @@ class Function:
         return tuple(nexts)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        return f"<{type(self).__name__} object at {id(self):#x}>"
 
     def _release(self) -> None:
         """Free the saved values, keeping the structure (next_functions), as torch: inputs
@@ -348,7 +352,10 @@ def named_class(cls: type[Function], name: str) -> type[Function]:
     sub = _NAMED.get((origin, name))
     if sub is None:
         space = {"__slots__": (), "__module__": origin.__module__, "_origin": origin}
-        sub = _NAMED[origin, name] = type(origin)(name, (origin,), space)
+        short = name.removeprefix("torch::autograd::")  # the type of torch's CopySlices node
+        if short != name:
+            space["_torch_name"] = name
+        sub = _NAMED[origin, name] = _NAMED[origin, short] = type(origin)(short, (origin,), space)
     return sub
 
 

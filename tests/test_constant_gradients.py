@@ -30,6 +30,11 @@ PROGRAMS = {
     "sin of ceil": lambda T, x: T.sin(T.ceil(x)),
     "floor": lambda T, x: T.floor(x) * 3,
     "round times x": lambda T, x: T.round(x) * x,
+    # torch's prod backward of one element holding a zero: the empty product, a constant
+    "prod of one zero": lambda T, x: T.prod(T.index_fill(x[:1], 0, T.tensor([0]), 0.0)) * x,
+    # matrix_power(A, 0) is a clone overwritten by the identity (CopyBackwards): zero gradient
+    "matrix_power 0": lambda T, x: T.log1p(T.matrix_power(x[:1].reshape(1, 1), 0)) * x,
+    "copy_ over a clone": lambda T, x: x.clone().copy_(T.ones(3, dtype=x.dtype)).exp() * x,
 }
 
 

@@ -155,3 +155,23 @@ def test_the_engine_applies_its_ops_with_run_never_by_calling_a_node() -> None:
                 if name in classes:
                     calls.append(f"{path.relative_to(root)}:{node.lineno} {name}")
     assert calls == []
+
+
+def test_node_types_and_reprs_drop_torchs_namespace_as_torch() -> None:
+    """torch's CopySlices/CopyBackwards/NotImplemented nodes: type and repr use the short name,
+    name() the full one."""
+    import torch
+
+    def nodes(T: Any) -> list[tuple[str, str, str]]:
+        x = T.ones(2, requires_grad=True)
+        y = x * 1
+        y[0] = 5
+        c = x.clone()
+        c.copy_(T.ones(2))
+        f = T.floor_divide(x, 2.0)
+        return [
+            (type(n).__name__, n.name(), repr(n).split(" object")[0])
+            for n in (y.grad_fn, c.grad_fn, f.grad_fn)
+        ]
+
+    assert nodes(T_mini) == nodes(torch)

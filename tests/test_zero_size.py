@@ -91,3 +91,14 @@ def test_empty_gradient_requires_grad_as_torch(name, through, shape):
         (g,) = T.autograd.grad(EMPTY_OPS[name](T, x).sum(), x0, create_graph=True)
         got[T.__name__] = (tuple(g.shape), g.requires_grad, g is x0, g.grad_fn is None)
     assert got["mini_autograd"] == got["torch"]
+
+
+@pytest.mark.parametrize(
+    "power", [lambda T, x: T.square(x), lambda T, x: x**2, lambda T, x: x**3.0]
+)
+def test_powers_of_an_empty_tensor_backward_as_torch(power):
+    """The squaring backward's one-pass path for a broadcast upstream gradient skips empty ones."""
+    for T in (torch, ma):
+        x = T.zeros(0, 3, dtype=T.float64, requires_grad=True)
+        power(T, x).sum().backward()
+        assert tuple(x.grad.shape) == (0, 3)

@@ -161,7 +161,7 @@ class PowTensorScalar(Pow):
 
     def backward(self, gy, a, b):
         if b == 2 and not isinstance(a, Tensor):  # under create_graph, torch's a.pow(1) chain
-            if type(gy) is _ndarray and gy.ndim and not any(gy.strides):
+            if type(gy) is _ndarray and gy.size > 1 and not any(gy.strides):
                 return a * (2.0 * gy.flat[0]), None  # gy broadcast from a sum: one pass, not two
             return gy * (a * 2.0), None
         return Pow.backward(self, gy, a, b)

@@ -163,7 +163,9 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
         )
     if n == 0:
         eye = np.broadcast_to(np.eye(shape[-1], dtype=a._data.dtype), shape).copy()
-        return Mul()._run(a, np.zeros((), a._data.dtype)) + eye if a._requires_grad else _like(eye)
+        if not a._requires_grad:
+            return _like(eye)
+        return a.clone().copy_(_like(eye))  # torch's: CopyBackwards over a clone, zero gradient
     if n < 0:
         from .solve import inv
 

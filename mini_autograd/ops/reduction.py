@@ -125,6 +125,8 @@ def _prod_of_others(x, axis: int | None):
             axis,
         )
         return left * right
+    if n == 1:  # the empty product: a constant, as torch's exclusive products of one element
+        return np.ones(np.shape(x), dtype=data(x).dtype)
     # Tensors (create_graph): a differentiable n-fold copy with the element itself set to 1
     shape = x.shape
     wide = shape[:axis] + (n,) + shape[axis:]
