@@ -32,7 +32,6 @@ OPS = [
     "max_unpool2d",
 ]  # fmt: skip
 SKIP_VARIANTS = {
-    ("interpolate", "area"): "mode='area' is not implemented",
 }
 
 

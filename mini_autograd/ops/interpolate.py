@@ -5,11 +5,12 @@ spatial axis, applied by matmul, so every derivative (second order too) comes fr
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from .._tensor import Tensor, _make
+from . import pooling
 from ._registry import register
 from ._util import tensor_arg
 from .linalg import matmul
@@ -71,6 +72,100 @@ def _along(y: Tensor, axis: int, matrix: np.ndarray) -> Tensor:
     return y.permute([*range(axis), y.ndim - 1, *range(axis, y.ndim - 1)])
 
 
+def _aa_filter(mode: str) -> tuple[int, Callable[[np.ndarray], np.ndarray]]:
+    """The antialiasing kernels (PIL's, as torch's _upsample_*2d_aa): their support in input
+    pixels at scale 1 and the filter."""
+    if mode == "bilinear":
+        return 2, lambda t: np.maximum(0.0, 1.0 - np.abs(t))
+    if mode == "lanczos":
+
+        def lanczos(t: np.ndarray) -> np.ndarray:
+            return np.where(np.abs(t) < 3.0, np.sinc(t) * np.sinc(t / 3.0), 0.0)
+
+        return 6, lanczos
+    a = -0.5  # Keys' cubic with A = -0.5 here, not the plain bicubic's -0.75
+
+    def cubic(t: np.ndarray) -> np.ndarray:
+        t = np.abs(t)
+        near = ((a + 2) * t - (a + 3)) * t * t + 1
+        far = ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+        return np.where(t < 1.0, near, np.where(t < 2.0, far, 0.0))
+
+    return 4, cubic
+
+
+def _aa_matrix(n: int, out: int, scale: float, mode: str) -> np.ndarray:
+    """(n, out) antialiased weights: the filter stretched by the downscale factor (support and
+    argument), each output's weights normalised to sum 1."""
+    size, f = _aa_filter(mode)
+    support = size * 0.5 * scale if scale >= 1.0 else size * 0.5
+    inv = 1.0 / scale if scale >= 1.0 else 1.0
+    widest = math.ceil(support) * 2 + 1
+    m = np.zeros((n, out))
+    for i in range(out):
+        center = scale * (i + 0.5)
+        lo = max(int(center - support + 0.5), 0)
+        count = min(max(min(int(center + support + 0.5), n) - lo, 0), widest)
+        w = f((np.arange(count) + lo - center + 0.5) * inv)
+        total = w.sum()
+        m[lo : lo + count, i] = w / total if total != 0 else w
+    return m
+
+
+def _spatial(v, dim: int) -> list:
+    return list(v) if isinstance(v, list | tuple) else [v] * dim
+
+
+def _size_and_scales(x: Tensor, size, scale_factor, recompute: bool | None, mode: str):
+    """torch's output size and scales (None: computed from the sizes) from size/scale_factor."""
+    dim, spatial = x.dim() - 2, list(x.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    out, scales = None, None
+    if size is not None:
+        if isinstance(size, list | tuple):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {spatial} and output size of {size}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                    "output size in (o1, o2, ...,oK) format."
+                )
+            if not all(isinstance(v, int | np.integer) for v in size):
+                raise TypeError(
+                    "expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                    f"Tuple[int, int, int], but got size with types {[type(v) for v in size]}"
+                )
+        out = [int(v) for v in _spatial(size, dim)]
+    else:
+        if isinstance(scale_factor, list | tuple) and len(scale_factor) != dim:
+            raise ValueError(
+                "Input and scale_factor must have the same number of spatial dimensions, but "
+                f"got input with spatial dimensions of {spatial} and "
+                f"scale_factor of shape {scale_factor}. "
+                "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                "scale_factor in (s1, s2, ...,sK) format."
+            )
+        scales = [float(v) for v in _spatial(scale_factor, dim)]
+    if recompute and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and out is None:
+        recompute = True
+    if recompute:
+        out = [int(n * f) for n, f in zip(spatial, scales, strict=True)]
+        scales = None
+    if out is None:
+        out = [math.floor(n * f) for n, f in zip(spatial, scales, strict=True)]
+    # the kernels' scale: input/output, or 1/scale_factor when one was given
+    ratios = [
+        n / o if scales is None else 1.0 / f
+        for n, o, f in zip(spatial, out, scales or out, strict=True)
+    ]
+    return out, ratios
+
+
 @register(top=False, method=False, functional=True)
 def interpolate(
     input: Tensor,
@@ -81,63 +176,47 @@ def interpolate(
     recompute_scale_factor: bool | None = None,
     antialias: bool = False,
 ) -> Tensor:
-    """Resample the spatial dims of (N, C, *) to `size` or by `scale_factor`."""
+    """Resample the spatial dims of (N, C, *) to `size` or by `scale_factor`, torch's checks in
+    torch's order."""
     x = tensor_arg(input, "interpolate")
-    nd = x.dim() - 2
-    if mode not in ("nearest", "nearest-exact", *_DIMS):
-        raise NotImplementedError(
-            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.dim()}D) for the "
-            f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
-            f"(got {mode})"
-        )
-    if mode in ("nearest", "nearest-exact"):
+    if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError(
-                "align_corners option can only be set with the interpolating modes: "
-                "linear | bilinear | bicubic | trilinear"
+                "align_corners option can only be set with the "
+                "interpolating modes: linear | bilinear | bicubic | trilinear"
             )
     elif align_corners is None:
         align_corners = False
-    if mode in _DIMS and _DIMS[mode] != nd:
-        raise NotImplementedError(
-            f"Got {x.dim()}D input, but {mode} mode needs {_DIMS[mode] + 2}D input"
-        )
-    if not 1 <= nd <= 3:
-        raise NotImplementedError(
-            f"Input Error: Only 3D, 4D and 5D input Tensors supported "
-            f"(got {x.dim()}D) for the modes: nearest | linear | bilinear "
-            f"| bicubic | trilinear | area | nearest-exact (got {mode})"
-        )
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported by mini_autograd")
-    if (size is None) == (scale_factor is None):
+    nd = x.dim() - 2
+    out, scales = _size_and_scales(x, size, scale_factor, recompute_scale_factor, mode)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and x.dim() == 4):
         raise ValueError(
-            "either size or scale_factor should be defined"
-            if size is None
-            else "only one of size or scale_factor should be defined"
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+            "requires a 4-D tensor as input"
+        )
+    if mode == "lanczos" and x.dim() == 4:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+    if mode == "area" and 1 <= nd <= 3:
+        return getattr(pooling, f"adaptive_avg_pool{nd}d")(x, out)
+    wanted = _DIMS.get(mode) if mode != "bicubic" else None  # torch names the linear ones
+    if wanted is not None and 1 <= nd <= 3 and wanted != nd:
+        raise NotImplementedError(
+            f"Got {x.dim()}D input, but {mode} mode needs {wanted + 2}D input"
+        )
+    if (
+        not 1 <= nd <= 3
+        or mode not in ("nearest", "nearest-exact", "lanczos", *_DIMS)
+        or (mode in ("bicubic", "lanczos") and nd != 2)
+    ):
+        raise NotImplementedError(
+            "Input Error: Only 3D, 4D and 5D input Tensors supported"
+            f" (got {x.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
+            f"trilinear | lanczos | area | nearest-exact (got {mode})"
         )
     in_size = x._data.shape[2:]
-    if size is not None:
-        out = (int(size),) * nd if isinstance(size, int | np.integer) else tuple(map(int, size))
-        if len(out) != nd:
-            raise ValueError(
-                f"Input and output must have the same number of spatial dimensions, but got "
-                f"input with spatial dimensions of {list(in_size)} and output size of "
-                f"{list(out)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
-                "output size in (o1, o2, ...,oK) format."
-            )
-        scales = [n / o for n, o in zip(in_size, out, strict=True)]
-    else:
-        factors = (
-            (float(scale_factor),) * nd
-            if isinstance(scale_factor, int | float)
-            else tuple(map(float, scale_factor))
-        )
-        out = tuple(math.floor(n * f) for n, f in zip(in_size, factors, strict=True))
-        scales = [
-            n / o if recompute_scale_factor else 1.0 / f
-            for n, o, f in zip(in_size, out, factors, strict=True)
-        ]
     y = x
     for i in range(nd):
         n, o, axis = in_size[i], out[i], 2 + i
@@ -150,6 +229,11 @@ def interpolate(
                 else (f"UpsampleNearestExact{nd}DBackward0")
             )
             y = TakeAxis(idx, axis, node)(y)
+            continue
+        scale = ((n - 1) / (o - 1) if o > 1 else 0.0) if align_corners else scales[i]
+        if antialias:
+            matrix = _aa_matrix(n, o, scale, mode)
         else:
-            y = _along(y, axis, _interp_matrix(n, o, scales[i], mode, bool(align_corners)))
+            matrix = _interp_matrix(n, o, scales[i], mode, bool(align_corners))
+        y = _along(y, axis, matrix)
     return y

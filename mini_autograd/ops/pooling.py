@@ -407,6 +407,12 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Size) -> Tensor:
     return _adaptive_avg(2, "adaptive_avg_pool2d", input, output_size)
 
 
+@register(top=False, method=False, functional=True)
+def adaptive_avg_pool3d(input: Tensor, output_size: Size) -> Tensor:
+    """Average pooling of (N, C, D, H, W) into an output_size grid of bins."""
+    return _adaptive_avg(3, "adaptive_avg_pool3d", input, output_size)
+
+
 def _adaptive_max(nd: int, op: str, input: Tensor, output_size, return_indices: bool):
     x, squeeze = _pool_input(input, nd, op)
     out = _adaptive_size(x, output_size, nd)
