@@ -41,6 +41,61 @@ INTERPOLATE_ERRORS = [
 ]
 
 
+def sample(x_shape, g_shape, x_dtype="float32", g_dtype="float32", **kw):
+    def call(T):
+        x = T.zeros(x_shape, dtype=getattr(T, x_dtype))
+        g = T.zeros(g_shape, dtype=getattr(T, g_dtype))
+        return F(T).grid_sample(x, g, align_corners=False, **kw)
+
+    return call
+
+
+def affine(theta_shape, size, dtype="float32"):
+    return lambda T: F(T).affine_grid(
+        T.zeros(theta_shape, dtype=getattr(T, dtype)), size, align_corners=False
+    )
+
+
+GRID_SAMPLE_ERRORS = [
+    sample((1, 1, 3, 4, 5), (1, 2, 2, 2, 3), mode="bicubic"),
+    sample((1, 1, 3, 4, 5), (1, 2, 2, 2, 3), mode="bicubic", padding_mode="reflection"),
+    sample((1, 1, 3, 4), (1, 2, 2, 2, 3)),
+    sample((1, 1, 3, 4, 5), (1, 2, 2, 2)),
+    sample((1, 1, 3, 4), (1, 2, 2, 3)),
+    sample((1, 1, 3, 4), (2, 2, 2, 2)),
+    sample((1, 1, 3, 4, 5), (2, 2, 2, 2, 3), mode="bicubic"),
+    sample((1, 1, 3, 4), (1, 2, 2, 2), mode="trilinear"),
+    sample((1, 1, 3, 4), (1, 2, 2, 2), padding_mode="circular"),
+    sample((1, 1, 3), (1, 2, 1)),
+    sample((1, 1, 1, 1, 1, 1), (1, 1, 1, 1, 1, 4)),
+    sample((1, 1, 3, 4), (1, 2, 2, 2, 2)),
+    sample((1, 1, 0, 4, 3), (1, 2, 2, 2, 3)),
+    sample((1, 1, 3, 4), (1, 2, 2, 2), g_dtype="float64"),
+    sample((1, 1, 3, 4), (1, 2, 2, 2), x_dtype="float64"),
+    sample((1, 1, 3, 4), (1, 2, 2, 2), x_dtype="int32", g_dtype="int32"),
+    sample((1, 1, 3, 4, 2), (1, 2, 2, 2, 3), x_dtype="int32", g_dtype="int32"),
+    affine((2, 3, 4), (2, 1, 3, 4)),
+    affine((2, 2, 3), (2, 1, 3, 4, 5)),
+    affine((3, 4), (2, 1, 3, 4, 5)),
+    affine((2, 2, 3), (2, 1, 3)),
+    affine((2, 3, 4), (2, 0, 3, 4, 5)),
+    affine((2, 3, 4), (3, 1, 2, 2, 2)),
+    affine((2, 3, 4), (2, 1, 3, 4, 5), dtype="int32"),
+]
+
+
+def test_grid_sample_of_empty_batches_and_channels_as_torch():
+    for x_shape, g_shape in (((1, 0, 3, 4), (1, 2, 2, 2)), ((1, 1, 3, 4), (1, 0, 2, 2))):
+        theirs = sample(x_shape, g_shape)(torch)
+        ours = sample(x_shape, g_shape)(ma)
+        assert tuple(ours.shape) == tuple(theirs.shape)
+
+
+@pytest.mark.parametrize("call", GRID_SAMPLE_ERRORS)
+def test_grid_sample_and_affine_grid_errors_as_torch(call):
+    _same_error(call)
+
+
 def _same_error(call) -> None:
     with pytest.raises(Exception) as theirs:
         call(torch)

@@ -35,6 +35,8 @@ class Gather(Node):
         self.shape = idx.shape if shape is None else shape  # unbatched: idx without its batch
 
     def forward(self, x):
+        if self.idx.size == 0:  # no planes or no picks (reshape cannot infer a -1 then)
+            return np.zeros(self.shape, dtype=x.dtype)
         lead = self.idx.shape[:2]
         flat = x.reshape(*lead, -1)
         return np.take_along_axis(flat, self.idx.reshape(*lead, -1), axis=2).reshape(self.shape)
@@ -63,6 +65,8 @@ class Scatter(Node):
         self.idx, self.size, self.unique, self.node = idx, size, unique, node
 
     def forward(self, x):
+        if self.idx.size == 0:  # no planes or no picks: nothing lands
+            return np.zeros(self.size, dtype=x.dtype)
         lead = self.idx.shape[:2]
         planes = math.prod(lead)
         length = math.prod(self.size) // planes
