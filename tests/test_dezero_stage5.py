@@ -1,5 +1,5 @@
 """DeZero's stage 5 (steps 55-58: conv output size, im2col conv and pooling, a simple CNN, VGG16)
-and its Grad-CAM and style-transfer examples, written as plain torch scripts
+and its Grad-CAM, style-transfer, GAN and VAE examples, written as plain torch scripts
 (tests/scripts/dezero5/), run unchanged by torch and by `python -m mini_autograd`: the printed
 text must be the same and the printed numbers agree to float32 rounding."""
 
