@@ -38,6 +38,13 @@ INTERPOLATE_ERRORS = [
     interp((1, 1, 4, 4), size=3, mode="area", recompute_scale_factor=True),
     interp((4, 4), size=3, mode="area"),
     interp((1, 1, 4, 4), size=[3], mode="bilinear"),
+    interp((1, 1, 4, 4), scale_factor=0.0, mode="bilinear"),
+    interp((1, 1, 4), size=0, mode="linear"),
+    interp((1, 1, 2, 3, 4), size=(1, 0, 2)),
+    interp((1, 1, 0, 3), size=(2, 2), mode="bicubic"),
+    interp((1, 1, 4, 4), scale_factor=0.2, mode="bilinear", antialias=True),
+    interp((1, 0, 4, 4), size=2, mode="bilinear"),
+    interp((1, 0, 4, 4, 4), size=2, mode="trilinear"),
 ]
 
 

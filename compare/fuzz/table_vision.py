@@ -213,12 +213,24 @@ op("pad", F + ".pad({a}, {pads!r}, mode={mode!r})", pred=lambda v: v.ndim >= 2, 
 
 def _interp(pool: Pool, v: Value) -> Params | None:
     k = v.ndim - 2
-    modes = {1: ("nearest", "linear"), 2: ("nearest", "bilinear", "bicubic", "nearest-exact")}
+    modes = {
+        1: ("nearest", "linear", "area"),
+        2: ("nearest", "bilinear", "bicubic", "nearest-exact", "area"),
+    }
     if k not in modes or 0 in v.shape:
         return None
     mode = pool.choice(modes[k])
-    align = "" if mode.startswith("nearest") else f", align_corners={pool.chance(0.5)!r}"
-    return {"mode": mode, "scale": pool.choice((2.0, 1.5, 0.5)), "align": align}
+    scale = pool.choice((2.0, 1.5, 0.5))
+    align = (
+        ""
+        if mode in ("nearest", "nearest-exact", "area")
+        else f", align_corners={pool.chance(0.5)!r}"
+    )
+    # antialias, but not to one column from a changed height: torch's kernel is wrong there
+    one_column = int(v.shape[-1] * scale) == 1 and int(v.shape[-2] * scale) != v.shape[-2]
+    if mode in ("bilinear", "bicubic") and not one_column and pool.chance(0.5):
+        align += ", antialias=True"
+    return {"mode": mode, "scale": scale, "align": align}
 
 
 op(

@@ -1,6 +1,7 @@
 """F.interpolate in torch's modes: nearest, nearest-exact, linear, bilinear, bicubic, trilinear,
-area, and antialiased bilinear/bicubic. Resampling is separable: one interpolation matrix per
-spatial axis, applied by matmul, so every derivative (second order too) comes from matmul's."""
+area, and antialiased bilinear, bicubic and lanczos. Resampling is separable: one interpolation
+matrix per spatial axis, applied by matmul, so every derivative (second order too) comes from
+matmul's."""
 
 from __future__ import annotations
 
@@ -160,7 +161,7 @@ def _size_and_scales(x: Tensor, size, scale_factor, recompute: bool | None, mode
         out = [math.floor(n * f) for n, f in zip(spatial, scales, strict=True)]
     # the kernels' scale: input/output, or 1/scale_factor when one was given
     ratios = [
-        n / o if scales is None else 1.0 / f
+        (n / o if o else 0.0) if scales is None else (1.0 / f if f else 0.0)
         for n, o, f in zip(spatial, out, scales or out, strict=True)
     ]
     return out, ratios
@@ -217,6 +218,20 @@ def interpolate(
             f"trilinear | lanczos | area | nearest-exact (got {mode})"
         )
     in_size = x._data.shape[2:]
+    if min(in_size) <= 0 or min(out) <= 0:
+        names = "DHW"[3 - nd :]
+        both = " and" if nd == 1 else ""
+        raise RuntimeError(
+            "Input and output sizes should be greater than 0, but got input ("
+            + ", ".join(f"{a}: {v}" for a, v in zip(names, in_size, strict=True))
+            + f"){both} output ("
+            + ", ".join(f"{a}: {v}" for a, v in zip(names, out, strict=True))
+            + ")"
+        )
+    if x.shape[1] == 0:
+        raise RuntimeError(
+            f"Non-empty {x.dim()}D data tensor expected but got a tensor with sizes {list(x.shape)}"
+        )
     y = x
     for i in range(nd):
         n, o, axis = in_size[i], out[i], 2 + i
