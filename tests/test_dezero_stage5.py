@@ -5,6 +5,7 @@ text must be the same and the printed numbers agree to float32 rounding."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,8 +19,11 @@ NUMBER = re.compile(r"-?\d+\.\d+")
 
 
 def _run(*args: str) -> str:
+    # one torch thread: these tensors are tiny, and idle OpenMP threads spinning on a busy
+    # machine made torch's side several times slower
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout

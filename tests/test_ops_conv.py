@@ -95,6 +95,8 @@ CASES = [
     case("adaptive_avg_pool2d", lambda T, x: F(T).adaptive_avg_pool2d(x, (3, 4)), randn(1, 2, 7, 6), node=False),
     case("adaptive_avg_pool2d", lambda T, x: F(T).adaptive_avg_pool2d(x, 1), randn(2, 3, 5, 5), label="global", node=False),
     case("adaptive_avg_pool1d", lambda T, x: F(T).adaptive_avg_pool1d(x, 4), randn(2, 3, 7), node=False),
+    case("adaptive_avg_pool3d", lambda T, x: F(T).adaptive_avg_pool3d(x, (2, None, 3)), randn(1, 2, 5, 3, 7), node=False),
+    case("adaptive_avg_pool3d", lambda T: T.nn.AdaptiveAvgPool3d(2)(T.arange(2 * 3 * 4 * 5.0).reshape(2, 3, 4, 5)), label="module_unbatched", node=False),
     case("adaptive_max_pool2d", lambda T, x: F(T).adaptive_max_pool2d(x, (3, 2), return_indices=True), distinct(2, 2, 7, 5)),
     case("adaptive_max_pool1d", lambda T, x: F(T).adaptive_max_pool1d(x, 3), distinct(2, 2, 7)),
     case("lp_pool2d", lambda T, x: F(T).lp_pool2d(x, 2, 2), positive(1, 2, 4, 4), node=False),
