@@ -249,6 +249,32 @@ op(
     F + ".pixel_unshuffle({a}, 2)",
     pred=lambda v: v.ndim >= 3 and v.shape[-1] % 2 == 0 and v.shape[-2] % 2 == 0,
 )
+
+
+def _grid_sample(pool: Pool, v: Value) -> Params | None:
+    """The grid is cut from the input's first channels (so its gradient is checked too),
+    squashed to [-1.6, 1.6]: some points outside, for the padding modes."""
+    k = v.ndim - 2
+    if k not in (2, 3) or 0 in v.shape or v.shape[1] < k:
+        return None
+    mode = pool.choice(("bilinear", "nearest", "bicubic") if k == 2 else ("bilinear", "nearest"))
+    perm = (0, *range(2, v.ndim), 1)
+    return {
+        "k": k,
+        "perm": perm,
+        "mode": mode,
+        "padding": pool.choice(("zeros", "border", "reflection")),
+        "align": pool.chance(0.5),
+    }
+
+
+op(
+    "grid_sample",
+    F + ".grid_sample({a}, 1.6 * T.tanh({a}[:, :{k}].permute{perm!r}), mode={mode!r}, "
+    "padding_mode={padding!r}, align_corners={align!r})",
+    pred=lambda v: v.ndim in (4, 5),
+    params=_grid_sample,
+)
 op(
     "unfold",
     F + ".unfold({a}, {kernel})",
