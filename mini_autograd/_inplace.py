@@ -297,7 +297,7 @@ class Copy(Node):
     def backward(self, gy, x, src):
         need_x, need_src = self.needs_input_grad
         # torch's zeros_like(grad) for the overwritten tensor: a constant, recording nothing
-        zeros = (_make(np.zeros_like(gy._data)) if isinstance(gy, Tensor) else np.zeros_like(gy))
+        zeros = _make(np.zeros_like(gy._data)) if isinstance(gy, Tensor) else np.zeros_like(gy)
         return (zeros if need_x else None), (gy if need_src else None)
 
 

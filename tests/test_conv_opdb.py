@@ -31,9 +31,7 @@ OPS = [
     "pad", "unfold", "interpolate", "pixel_shuffle", "pixel_unshuffle", "grid_sample",
     "max_unpool2d",
 ]  # fmt: skip
-SKIP_VARIANTS = {
-    ("interpolate", "area"): "mode='area' is not implemented",
-}
+SKIP_VARIANTS: dict[tuple[str, str], str] = {}
 
 
 def _samples() -> list[pytest.param]:
@@ -93,12 +91,6 @@ def test_op_db_sample(info, sample):
         expected = _first(info.op(*args, **sample.kwargs))
     except Exception as exc:  # noqa: BLE001 - a sample torch refuses says nothing
         pytest.skip(f"torch raises {type(exc).__name__}")
-    if name == "grid_sample" and (
-        sample.kwargs.get("mode") == "bicubic"
-        or sample.kwargs.get("padding_mode") == "reflection"
-        or sample.input.dim() == 5
-    ):
-        pytest.skip("grid_sample: bicubic, reflection padding and 5-D are not implemented")
     m_args, m_kwargs = _to_ma(args), _to_ma(sample.kwargs)
     if name == "batch_norm":  # op_db's running stats are updated in place by torch's run
         m_args = _to_ma((sample.input, *sample.args))

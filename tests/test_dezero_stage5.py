@@ -1,10 +1,11 @@
 """DeZero's stage 5 (steps 55-58: conv output size, im2col conv and pooling, a simple CNN, VGG16)
-and its Grad-CAM and style-transfer examples, written as plain torch scripts
+and its Grad-CAM, style-transfer, GAN and VAE examples, written as plain torch scripts
 (tests/scripts/dezero5/), run unchanged by torch and by `python -m mini_autograd`: the printed
 text must be the same and the printed numbers agree to float32 rounding."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,8 +19,11 @@ NUMBER = re.compile(r"-?\d+\.\d+")
 
 
 def _run(*args: str) -> str:
+    # one torch thread: these tensors are tiny, and idle OpenMP threads spinning on a busy
+    # machine made torch's side several times slower
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout

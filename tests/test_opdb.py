@@ -49,9 +49,6 @@ SKIP: dict[tuple[str, str], str] = {
     "the op against torch)",
     ("nn.functional.multi_head_attention_forward", ""): "its sample trains with dropout 0.5: "
     "random (tests/test_attention.py covers it)",
-    ("nn.functional.interpolate", "area"): "mode='area' is not implemented (README)",
-    ("nn.functional.grid_sample", ""): "5-D input and bicubic/reflection are not implemented; "
-    "tests/test_conv_opdb.py runs the samples we support",
 }
 
 

@@ -214,6 +214,79 @@ def affine_grid_sample(T, x, theta):
     return F.grid_sample(x, grid, align_corners=False)
 
 
+@case(inputs={"x": uniform(1, 2, 7, 9)})
+def interpolate_area(T, x):
+    """F.interpolate mode='area' (adaptive average pooling) to (3, 4) and by 0.45, flattened"""
+    F = T.nn.functional
+    a = F.interpolate(x, size=(3, 4), mode="area")
+    b = F.interpolate(x, scale_factor=0.45, mode="area")
+    return T.cat([a.flatten(), b.flatten()])
+
+
+@case(inputs={"x": uniform(1, 2, 5, 3, 7), "y": uniform(2, 2, 9)})
+def interpolate_area_3d_1d(T, x, y):
+    """F.interpolate mode='area' of a 5-D input to (2, 3, 4) and of a 3-D one to 4, flattened"""
+    F = T.nn.functional
+    a = F.interpolate(x, size=(2, 3, 4), mode="area")
+    b = F.interpolate(y, size=4, mode="area")
+    return T.cat([a.flatten(), b.flatten()])
+
+
+@case(inputs={"x": uniform(1, 2, 9, 8)})
+def interpolate_antialias(T, x):
+    """antialiased downsampling to (3, 4): bilinear, bilinear align_corners, bicubic, lanczos"""
+    F = T.nn.functional
+    outs = [
+        F.interpolate(x, size=(3, 4), mode="bilinear", antialias=True),
+        F.interpolate(x, size=(3, 4), mode="bilinear", antialias=True, align_corners=True),
+        F.interpolate(x, size=(3, 4), mode="bicubic", antialias=True),
+        F.interpolate(x, size=(3, 4), mode="lanczos", antialias=True),
+    ]
+    return T.cat(outs, dim=1)
+
+
+@case(inputs={"x": uniform(2, 2, 3, 4), "grid": uniform(2, 3, 2, 2, low=-1.3, high=1.3)})
+def grid_sample_bicubic(T, x, grid):
+    """F.grid_sample bicubic with zeros, border and reflection padding, summed"""
+    F = T.nn.functional
+    return sum(
+        F.grid_sample(x, grid, mode="bicubic", padding_mode=p, align_corners=a)
+        for p, a in (("zeros", False), ("border", True), ("reflection", False))
+    )
+
+
+@case(inputs={"x": uniform(2, 1, 4, 3), "grid": uniform(2, 3, 3, 2, low=-2.5, high=2.5)})
+def grid_sample_reflection(T, x, grid):
+    """F.grid_sample bilinear, reflection padding, both corner rules, grid far outside"""
+    F = T.nn.functional
+    a = F.grid_sample(x, grid, padding_mode="reflection", align_corners=False)
+    b = F.grid_sample(x, grid, padding_mode="reflection", align_corners=True)
+    return a * b + a
+
+
+@case(inputs={"x": uniform(1, 2, 3, 2, 4), "grid": uniform(1, 2, 2, 3, 3, low=-1.4, high=1.4)})
+def grid_sample_3d(T, x, grid):
+    """F.grid_sample of a 5-D input: trilinear zeros and reflection, nearest border"""
+    F = T.nn.functional
+    a = F.grid_sample(x, grid, align_corners=False)
+    b = F.grid_sample(x, grid, padding_mode="reflection", align_corners=True)
+    c = F.grid_sample(x, grid, mode="nearest", padding_mode="border", align_corners=False)
+    return a + b * c
+
+
+@case(
+    inputs={
+        "x": uniform(1, 2, 3, 4, 3),
+        "theta": fixed([[[0.9, -0.2, 0.1, 0.05], [0.3, 1.1, -0.2, 0.1], [0.0, 0.2, 0.8, -0.1]]]),
+    }
+)
+def affine_grid_sample_3d(T, x, theta):
+    """grid_sample(x, affine_grid(theta)) in 3-D: a volumetric spatial transformer"""
+    F = T.nn.functional
+    grid = F.affine_grid(theta, (1, 2, 2, 3, 2), align_corners=False)
+    return F.grid_sample(x, grid, align_corners=False)
+
+
 @case(inputs={"x": uniform(2, 1, 5, 5), "w1": uniform(2, 1, 3, 3), "w2": uniform(1, 2, 3, 3)})
 def gradient_penalty(T, x, w1, w2):
     """WGAN-GP's penalty: (|d critic / d x| - 1)^2 through two convs, tanh and avg-pool"""

@@ -213,12 +213,24 @@ op("pad", F + ".pad({a}, {pads!r}, mode={mode!r})", pred=lambda v: v.ndim >= 2, 
 
 def _interp(pool: Pool, v: Value) -> Params | None:
     k = v.ndim - 2
-    modes = {1: ("nearest", "linear"), 2: ("nearest", "bilinear", "bicubic", "nearest-exact")}
+    modes = {
+        1: ("nearest", "linear", "area"),
+        2: ("nearest", "bilinear", "bicubic", "nearest-exact", "area"),
+    }
     if k not in modes or 0 in v.shape:
         return None
     mode = pool.choice(modes[k])
-    align = "" if mode.startswith("nearest") else f", align_corners={pool.chance(0.5)!r}"
-    return {"mode": mode, "scale": pool.choice((2.0, 1.5, 0.5)), "align": align}
+    scale = pool.choice((2.0, 1.5, 0.5))
+    align = (
+        ""
+        if mode in ("nearest", "nearest-exact", "area")
+        else f", align_corners={pool.chance(0.5)!r}"
+    )
+    # antialias, but not to one column from a changed height: torch's kernel is wrong there
+    one_column = int(v.shape[-1] * scale) == 1 and int(v.shape[-2] * scale) != v.shape[-2]
+    if mode in ("bilinear", "bicubic") and not one_column and pool.chance(0.5):
+        align += ", antialias=True"
+    return {"mode": mode, "scale": scale, "align": align}
 
 
 op(
@@ -236,6 +248,32 @@ op(
     "pixel_unshuffle",
     F + ".pixel_unshuffle({a}, 2)",
     pred=lambda v: v.ndim >= 3 and v.shape[-1] % 2 == 0 and v.shape[-2] % 2 == 0,
+)
+
+
+def _grid_sample(pool: Pool, v: Value) -> Params | None:
+    """The grid is cut from the input's first channels (so its gradient is checked too),
+    squashed to [-1.6, 1.6]: some points outside, for the padding modes."""
+    k = v.ndim - 2
+    if k not in (2, 3) or 0 in v.shape or v.shape[1] < k:
+        return None
+    mode = pool.choice(("bilinear", "nearest", "bicubic") if k == 2 else ("bilinear", "nearest"))
+    perm = (0, *range(2, v.ndim), 1)
+    return {
+        "k": k,
+        "perm": perm,
+        "mode": mode,
+        "padding": pool.choice(("zeros", "border", "reflection")),
+        "align": pool.chance(0.5),
+    }
+
+
+op(
+    "grid_sample",
+    F + ".grid_sample({a}, 1.6 * T.tanh({a}[:, :{k}].permute{perm!r}), mode={mode!r}, "
+    "padding_mode={padding!r}, align_corners={align!r})",
+    pred=lambda v: v.ndim in (4, 5),
+    params=_grid_sample,
 )
 op(
     "unfold",

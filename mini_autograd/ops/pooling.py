@@ -35,6 +35,8 @@ class Gather(Node):
         self.shape = idx.shape if shape is None else shape  # unbatched: idx without its batch
 
     def forward(self, x):
+        if self.idx.size == 0:  # no planes or no picks (reshape cannot infer a -1 then)
+            return np.zeros(self.shape, dtype=x.dtype)
         lead = self.idx.shape[:2]
         flat = x.reshape(*lead, -1)
         return np.take_along_axis(flat, self.idx.reshape(*lead, -1), axis=2).reshape(self.shape)
@@ -63,6 +65,8 @@ class Scatter(Node):
         self.idx, self.size, self.unique, self.node = idx, size, unique, node
 
     def forward(self, x):
+        if self.idx.size == 0:  # no planes or no picks: nothing lands
+            return np.zeros(self.size, dtype=x.dtype)
         lead = self.idx.shape[:2]
         planes = math.prod(lead)
         length = math.prod(self.size) // planes
@@ -405,6 +409,12 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Size) -> Tensor:
 def adaptive_avg_pool2d(input: Tensor, output_size: Size) -> Tensor:
     """Average pooling of (N, C, H, W) into an output_size grid of bins."""
     return _adaptive_avg(2, "adaptive_avg_pool2d", input, output_size)
+
+
+@register(top=False, method=False, functional=True)
+def adaptive_avg_pool3d(input: Tensor, output_size: Size) -> Tensor:
+    """Average pooling of (N, C, D, H, W) into an output_size grid of bins."""
+    return _adaptive_avg(3, "adaptive_avg_pool3d", input, output_size)
 
 
 def _adaptive_max(nd: int, op: str, input: Tensor, output_size, return_indices: bool):

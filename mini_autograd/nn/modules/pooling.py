@@ -144,6 +144,12 @@ class AdaptiveAvgPool2d(_Adaptive):
     _fn = staticmethod(F.adaptive_avg_pool2d)
 
 
+class AdaptiveAvgPool3d(_Adaptive):
+    """Average pooling of (N, C, D, H, W) into an output_size grid."""
+
+    _fn = staticmethod(F.adaptive_avg_pool3d)
+
+
 class _AdaptiveMax(Module):
     _fn = staticmethod(F.adaptive_max_pool2d)
 
