@@ -105,6 +105,12 @@ class UnfoldDim(Node):
 
     def forward(self, x):
         d = self.dim
+        if isinstance(x, np.ndarray) and x.ndim:  # a view of x's memory, as torch's
+            step = int(self.idx[self.size] - self.idx[0]) if self.count > 1 else 1
+            st = x.strides
+            shape = (*x.shape[:d], self.count, *x.shape[d + 1 :], self.size)
+            strides = (*st[:d], step * st[d], *st[d + 1 :], st[d])
+            return np.lib.stride_tricks.as_strided(x, shape, strides)
         y = np.take(x, self.idx, axis=d)
         y = y.reshape(*x.shape[:d], self.count, self.size, *x.shape[d + 1 :])
         return np.moveaxis(y, d + 1, -1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,7 +11,7 @@ import numpy as np
 from .._engine import sum_to_array
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
-from .._warn_once import user_stacklevel
+from .._warn_once import warn_once
 from ._registry import register
 from ._util import Node, dims, shape_arg, tensor_arg
 
@@ -214,20 +213,18 @@ def t(input: Tensor) -> Tensor:
 @register("T", top=False, prop=True)
 def _t_property(input: Tensor) -> Tensor:
     """The tensor with its dimensions reversed (torch warns for other than 1 or 2 dims)."""
-    if input._data.ndim > 2:
-        warnings.warn(
+    if input._data.ndim > 2:  # torch's TORCH_WARN_ONCE: once per process
+        warn_once(
+            "T",
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
             "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
             "reverse the dimensions of a tensor.",
-            UserWarning,
-            stacklevel=user_stacklevel(),
         )
     elif input._data.ndim == 0:
-        warnings.warn(
+        warn_once(
+            "T0",
             "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
-            UserWarning,
-            stacklevel=user_stacklevel(),
         )
     return Permute(tuple(range(input._data.ndim))[::-1])._run(input)
 
