@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -281,17 +281,17 @@ def out_lines(op: str, args: str, params: Any, indent: str = "    ") -> list[str
 NAMESPACE = {"_Tensor": Tensor, "_write": write}
 
 
-def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
-    """fn with torch's keyword-only `out=`, generated with fn's own parameters."""
-    params = inspect.signature(fn, follow_wrapped=False).parameters
-    if "out" in params:
-        return fn
-    ns: dict[str, Any] = {**NAMESPACE, "_fn": fn, "_cdtype": creation_dtype}
+def signature_parts(
+    params: Sequence[inspect.Parameter], ns: dict[str, Any], keyword: str | None = None
+) -> tuple[list[str], list[str]]:
+    """A generated wrapper's parameter list and its call passing them all straight on: (head,
+    call). Defaults go into `ns` as _d<i>; `keyword` (e.g. "out=None") is added keyword-only."""
     head: list[str] = []
     call: list[str] = []
     star = False
     kwargs = None
-    for i, (name, p) in enumerate(params.items()):
+    for i, p in enumerate(params):
+        name = p.name
         if p.kind is p.VAR_KEYWORD:
             kwargs = name
             continue
@@ -308,17 +308,29 @@ def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
             head.append(f"{name}=_d{i}")
         else:
             head.append(name)
-        if p.kind is p.POSITIONAL_ONLY:
-            nxt = list(params.values())[i + 1 : i + 2]
-            if not nxt or nxt[0].kind is not p.POSITIONAL_ONLY:
-                head.append("/")
+        if p.kind is p.POSITIONAL_ONLY and (
+            i + 1 == len(params) or params[i + 1].kind is not p.POSITIONAL_ONLY
+        ):
+            head.append("/")
         call.append(f"{name}={name}" if p.kind is p.KEYWORD_ONLY else name)
-    if not star:
-        head.append("*")
-    head.append("out=None")
+    if keyword is not None:
+        if not star:
+            head.append("*")
+        head.append(keyword)
     if kwargs:
         head.append(f"**{kwargs}")
         call.append(f"**{kwargs}")
+    return head, call
+
+
+def with_out(fn: Callable[..., Any], op: str) -> Callable[..., Any]:
+    """fn with torch's keyword-only `out=`, generated with fn's own parameters."""
+    params = inspect.signature(fn, follow_wrapped=False).parameters
+    if "out" in params:
+        return fn
+    ns: dict[str, Any] = {**NAMESPACE, "_fn": fn, "_cdtype": creation_dtype}
+    head, call = signature_parts(list(params.values()), ns, "out=None")
+    kwargs = next((p.name for p in params.values() if p.kind is p.VAR_KEYWORD), None)
     args = ", ".join(call)
     body = ["    if out is None:", f"        return _fn({args})"]
     if op in CREATION and "dtype" in params:

@@ -32,6 +32,7 @@ from . import (  # noqa: F401 - registration
     numeric,
     padding,
     pooling,
+    pooling_adaptive,
     products,
     reduction,
     scan,

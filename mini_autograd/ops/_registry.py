@@ -147,32 +147,7 @@ def paused_when_deep(fn: F) -> F:
         "_disable": _gcpause._disable,
         "_enable": _gcpause._enable,
     }
-    head: list[str] = []
-    call: list[str] = []
-    star = False
-    for i, p in enumerate(params):
-        if p.kind is p.VAR_POSITIONAL:
-            head.append(f"*{p.name}")
-            call.append(f"*{p.name}")
-            star = True
-            continue
-        if p.kind is p.VAR_KEYWORD:
-            head.append(f"**{p.name}")
-            call.append(f"**{p.name}")
-            continue
-        if p.kind is p.KEYWORD_ONLY and not star:
-            head.append("*")
-            star = True
-        if p.default is not p.empty:
-            ns[f"_d{i}"] = p.default
-            head.append(f"{p.name}=_d{i}")
-        else:
-            head.append(p.name)
-        if p.kind is p.POSITIONAL_ONLY and (
-            i + 1 == len(params) or params[i + 1].kind is not p.POSITIONAL_ONLY
-        ):
-            head.append("/")
-        call.append(f"{p.name}={p.name}" if p.kind is p.KEYWORD_ONLY else p.name)
+    head, call = _out.signature_parts(params, ns)
     # the first two arguments: matmul(W, h) and where(mask, y, z) have a leaf or mask first
     firsts = [p.name for p in params[:2] if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     deep = " or ".join(

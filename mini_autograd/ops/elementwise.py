@@ -202,34 +202,25 @@ def _binary(
             _bool_error(op, a, b)
             raise
 
-    # deep in a graph the collector waits for the whole op, operand conversion included (see
-    # _gcpause: the tuple binary_operands returns, allocated outside the pause, would start a
-    # collection over the young graph)
-    def apply(input: Any, other: Any) -> Tensor:
-        up = input.grad_fn if isinstance(input, Tensor) else None
-        if up is None and isinstance(other, Tensor):
-            up = other.grad_fn
-        if up is not None and up.generation >= _DEEP and _gc_isenabled():
-            _gc_disable()
-            try:
-                return run(fn_run, input, other)
-            finally:
-                _gc_enable()
-        return run(fn_run, input, other)
+    def paused(cls: type[Function], swap: bool):
+        # deep in a graph the collector waits for the whole op, operand conversion included
+        # (see _gcpause: the tuple binary_operands returns, allocated outside the pause, would
+        # start a collection over the young graph)
+        def call(input: Any, other: Any) -> Tensor:
+            up = input.grad_fn if isinstance(input, Tensor) else None
+            if up is None and isinstance(other, Tensor):
+                up = other.grad_fn
+            if up is not None and up.generation >= _DEEP and _gc_isenabled():
+                _gc_disable()
+                try:
+                    return run(cls, other, input) if swap else run(cls, input, other)
+                finally:
+                    _gc_enable()
+            return run(cls, other, input) if swap else run(cls, input, other)
 
-    def reflected(input: Any, other: Any) -> Tensor:
-        up = input.grad_fn if isinstance(input, Tensor) else None
-        if up is None and isinstance(other, Tensor):
-            up = other.grad_fn
-        if up is not None and up.generation >= _DEEP and _gc_isenabled():
-            _gc_disable()
-            try:
-                return run(reflected_run, other, input)
-            finally:
-                _gc_enable()
-        return run(reflected_run, other, input)
+        return call
 
-    return apply, reflected
+    return paused(fn_run, False), paused(reflected_run, True)
 
 
 def _bool_error(op: str, a: Any, b: Any) -> None:

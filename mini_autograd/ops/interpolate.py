@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .._tensor import Tensor, _make
-from . import pooling
+from . import pooling_adaptive
 from ._registry import register
 from ._util import tensor_arg
 from .linalg import matmul
@@ -201,7 +201,7 @@ def interpolate(
         if not antialias:
             raise ValueError("Lanczos mode requires antialias=True")
     if mode == "area" and 1 <= nd <= 3:
-        return getattr(pooling, f"adaptive_avg_pool{nd}d")(x, out)
+        return getattr(pooling_adaptive, f"adaptive_avg_pool{nd}d")(x, out)
     wanted = _DIMS.get(mode) if mode != "bicubic" else None  # torch names the linear ones
     if wanted is not None and 1 <= nd <= 3 and wanted != nd:
         raise NotImplementedError(
