@@ -65,6 +65,8 @@ class Function:
     #: needs only shapes (add, sum, reshape, slicing) declares () so that an input written in place
     #: after the op ran is no error, as in torch; the safe default makes such a write an error.
     saves: tuple[int, ...] | None = None
+    #: set on the nodes of view ops (`_views.View`): the result shares its input's memory
+    is_view = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # the class takes torch's node name (`type(y.grad_fn).__name__ == "AddBackward0"`, as in
@@ -290,7 +292,7 @@ class Function:
         if self.save_output or self.saves is None or self.saved_tensors_of_inputs():
             self.__dict__.clear()
             self.needs_input_grad = None  # freed: backward through it again raises
-        elif self.__dict__.get("view_key") is not None:
+        elif self.is_view:
             return  # a view's base stays: in-place writes go through it
         for x in inputs:  # only big arrays (a 0-d result is a numpy scalar): stubs cost time
             if type(x) is Tensor and type(x._data) is _ndarray and x._data.nbytes > 4096:

@@ -12,13 +12,13 @@ torch keeps the original self. An in-place op on a slice of a graph tensor (`y[0
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import _grad_mode, _version
+from . import _grad_mode, _version, _views
+from ._function import Function
 from ._tensor import Tensor, _make
 from .ops._util import Node
 
@@ -37,6 +37,8 @@ def records(t: Tensor, others: tuple[Any, ...]) -> bool:
     """Whether an in-place op on t with these operands must be recorded in the graph."""
     if not _grad_state.enabled:
         return False
+    if _views._NO_GRAD:
+        _views.check_no_grad_view(t, others)
     return t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
 
 
@@ -62,7 +64,7 @@ def check_overlap(a: Any, op: str) -> None:
     if op in _OVERLAP_OK or type(a) is not np.ndarray or a.flags.c_contiguous:
         return
     if any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape, strict=True)):
-        raise RuntimeError(f"{op}: {_OVERLAP}")
+        raise RuntimeError(_OVERLAP)  # torch's text (it does not name the op)
 
 
 def check_leaf(t: Tensor, op: str) -> None:
@@ -73,14 +75,15 @@ def check_leaf(t: Tensor, op: str) -> None:
 
 def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple = ()) -> Tensor:
     """Run `compute(old t) -> result` in place on t, recording it when the graph needs it."""
-    check_overlap(t._data, op)
     if not records(t, others):
+        check_overlap(t._data, op)
         result = compute(t)
         _check_fits(t, result, op)
         write(t, result._data)
         return t
     check_leaf(t, op)
     view = _view_base(t, op)
+    check_overlap(t._data, op)  # after the graph's errors, as torch
     old = _snapshot(t)
     result = compute(old)
     _check_fits(t, result, op)
@@ -89,10 +92,8 @@ def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple
     node = result.grad_fn
     if node is not None and _saves_input(node, old):
         old._data = np.array(old._data)  # the op reads x's old value: keep it, as torch
-    if view is not None:  # y[k].mul_(2) is y[k] = y[k] * 2: y is rebased, then the slice
-        base, key = view
-        set_slice(base, key, result, op, normalized=True)
-        _follow(t, base, key)
+    if view is not None:  # y[k].mul_(2) is y[k] = y[k] * 2: y is rebased, then the view
+        _write_base(t, view, result, op)
         return t
     write(t, result._data)
     rebase(t, node, result._output_nr, old)
@@ -120,24 +121,48 @@ def set_slice(
         result = CopySlices(np_key)._run(old, value)
     else:
         result = CopySlices(np_key, value)._run(old)
-    if outer is not None:  # base is itself a slice: write its whole new value into its base
-        set_slice(outer[0], outer[1], result, op, normalized=True)
-        _follow(base, *outer)
+    if outer is not None:  # base is itself a view: write its whole new value into its base
+        _write_base(base, outer, result, op)
         return
     CopySlices.write(base, np_key, value)
     rebase(base, result.grad_fn, 0, old)
     _refresh_views(base)
 
 
-def _follow(view: Tensor, base: Tensor, key: Any) -> None:
-    """The slice `view` of base, written through, reads the new base (unless already refreshed
-    as a tracked view of base): its gradient no longer reaches the values it overwrote."""
+def _write_base(view: Tensor, how: tuple[Tensor, Any], result: Tensor, op: str) -> None:
+    """view's new value is result (recorded): base (view's base, a slice key or the view's node)
+    is rebased onto torch's CopySlices, then view onto the new base."""
+    base, key = how
+    if isinstance(key, Function):
+        _write_through(view, base, key, result, op)
+    else:
+        set_slice(base, key, result, op, normalized=True)
+    _follow(view, base)
+
+
+def _write_through(view: Tensor, base: Tensor, node: Any, result: Tensor, op: str) -> None:
+    """base with its region seen by `node` (the view's node) set to result, as torch's
+    CopySlices: base's gradient keeps flowing outside the region, the write's inside it."""
+    from .ops.indexing import CopyThrough
+
+    old = _snapshot(base)
+    new = CopyThrough(node)._run(old, result)
+    outer = _view_base(base, op)
+    if outer is not None:  # base is itself a view: its new value goes into its base
+        _write_base(base, outer, new, op)
+        return
+    write(view, result._data)
+    rebase(base, new.grad_fn, 0, old)
+    _refresh_views(base)
+
+
+def _follow(view: Tensor, base: Tensor) -> None:
+    """The view of base written through reads the new base (unless already refreshed as a
+    tracked view of base): its gradient no longer reaches the values it overwrote."""
     fn = view.grad_fn
     if fn is None or fn.inputs is None or fn.inputs[0] is not base:
         return  # rebased onto the new base already
-    from .ops.indexing import Index
-
-    fresh = Index(key, "AsStridedBackward0")._run(base)  # as torch
+    fresh = _views.replay(fn, base, "AsStridedBackward0")  # as torch
     rebase(view, fresh.grad_fn, 0, _snapshot(view))
 
 
@@ -191,18 +216,20 @@ def _type_name(t: Tensor) -> str:
 
 
 def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
-    """(base, key) when t is a slice (basic index) of a graph tensor; errors for other views."""
+    """(base, how) when t is a view of a graph tensor: how is the slice key of a basic index,
+    or the view's node (replayed to find the region); errors for the views torch refuses."""
     fn = t.grad_fn
     if fn is None or not isinstance(t._data, np.ndarray) or t._data.base is None:
         return None
     if getattr(fn, "in_place_view", False):  # x.t_(): x owns the view (ops/inplace_variants.py)
         return None
-    key = getattr(fn, "view_key", None)
-    if fn.inputs is not None and key is not None:
+    _views.check_multi_output(t)
+    if fn.is_view and fn.inputs is not None:
         base = fn.inputs[0]
         if base.grad_fn is None:
             raise RuntimeError(_LEAF_VIEW.format(op=op))
-        return base, key
+        key = getattr(fn, "view_key", None)
+        return base, (fn if key is None else key)
     if _root_is_leaf(t):
         raise RuntimeError(_LEAF_VIEW.format(op=op))  # x.t().add_(1) of a leaf x: torch's error
     raise RuntimeError(
@@ -224,38 +251,14 @@ def _root_is_leaf(t: Tensor) -> bool:
     return True
 
 
-#: id(base tensor) -> weakrefs of the slices taken of it in the graph, which follow its writes
-_VIEWS: dict[int, list[weakref.ref]] = {}
-
-
-def track_view(base: Tensor, view: Tensor) -> None:
-    """Remember that `view` (a slice of the non-leaf `base`) must follow base's writes."""
-    if base.grad_fn is None:
-        return
-    key = id(base)
-    views = _VIEWS.get(key)
-    if views is None or views[0]() is not base:
-        views = _VIEWS[key] = [weakref.ref(base, lambda _, key=key: _VIEWS.pop(key, None))]
-    elif len(views) > 16:
-        views[1:] = [r for r in views[1:] if r() is not None]
-    views.append(weakref.ref(view))
-
-
 def _refresh_views(base: Tensor) -> None:
-    """Slices taken of base before a recorded write now read the new base, as torch's views."""
-    views = _VIEWS.get(id(base))
-    if not views or views[0]() is not base:
-        return
-    from .ops.indexing import Index
-
-    for ref in views[1:]:
-        v = ref()
-        if v is None:
+    """Views of base taken before a recorded write now read the new base, as torch's views
+    (replayed on it, as torch's AsStridedBackward0); and so do their own views."""
+    for v in _views.views_of(base):
+        fn = v.grad_fn
+        if fn is None or not fn.is_view or fn.inputs is None or fn.inputs[0] is not base:
             continue
-        key = getattr(v.grad_fn, "view_key", None)
-        if key is None:
-            continue
-        fresh = Index(key, "AsStridedBackward0")._run(base)  # torch replays the view as_strided
+        fresh = _views.replay(fn, base, "AsStridedBackward0")
         rebase(v, fresh.grad_fn, 0, _snapshot(v))
         _refresh_views(v)
 
@@ -351,7 +354,6 @@ def fill_(self: Tensor, value: Any) -> Tensor:
 
 def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     """Copy src's values (broadcast to this shape, cast to this dtype) in place."""
-    check_overlap(self._data, "copy_")
     value = _value(src) if isinstance(src, Tensor) else np.asarray(src)
     if np.broadcast_shapes(np.shape(value), self._data.shape) != self._data.shape:
         raise RuntimeError(
@@ -359,6 +361,7 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
             f"of self {list(self.shape)}"
         )
     if not records(self, (src,)):
+        check_overlap(self._data, "copy_")
         write(self, value)
         return self
     return apply(self, "copy_", lambda t: Copy()._run(t, src), (src,))

@@ -40,12 +40,6 @@ VIEWS = {
     "detach": lambda b: b.detach(),
 }
 
-#: views torch returns that our graph cannot yet rebase after a write (ours refuses, loudly)
-NOT_REBASED = {
-    "transpose", "t", "T", "mT", "permute", "diagonal", "unsqueeze", "squeeze", "view", "reshape",
-    "flatten", "unflatten", "movedim", "unfold", "t().t()",
-}  # fmt: skip
-
 
 def writes(T: Any) -> dict[str, Any]:
     return {
@@ -107,11 +101,7 @@ def _cases(situation: str) -> list[Any]:
     for view in VIEWS:
         for write in WRITES:
             marks = ()
-            if situation == "non-leaf" and view in NOT_REBASED:
-                marks = pytest.mark.xfail(
-                    strict=True, reason="torch rebases the view (AsStridedBackward0); ours refuses"
-                )
-            elif situation != "plain" and view == "expand":
+            if situation != "plain" and view == "expand":
                 marks = pytest.mark.xfail(
                     strict=False, reason="torch checks the overlap first / in CopySlices too"
                 )

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _inplace, _version
+from .. import _inplace, _version, _views
 from .._function import Function
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
@@ -16,7 +16,7 @@ from ._util import Node, data, tensor_arg
 from .elementwise import Where
 
 
-class Index(Node):
+class Index(_views.View, Node):
     """y = x[key]: the gradient is scattered back into zeros of x's shape (adding repeats)."""
 
     saves = ()  # backward needs only x's shape
@@ -25,6 +25,11 @@ class Index(Node):
         self.key, self.node = key, node
         # a basic key (ints, slices, None, ...) gives a view: in-place writes go to the base
         self.view_key = key if node != "IndexBackward0" and _is_basic(key) else None
+        if self.view_key is None:
+            self.is_view = False
+
+    def _shares(self, x: Any, y: Any) -> bool:
+        return self.view_key is not None and type(y) is np.ndarray and y.base is not None
 
     def forward(self, x):
         y = x[self.key]
@@ -106,6 +111,33 @@ class CopySlices(Node):
                 f"of shape {list(np.shape(v))})"
             ) from None
         _version.bump(base._data)
+
+
+class CopyThrough(Node):
+    """torch's CopySlices for a write through a view that is no slice (a transpose, a diagonal,
+    a reshape, ...): y = x with x's region seen by the view node `view` set to v. x's gradient is
+    gy with zeros on the region; v's is the view of gy (recorded under create_graph)."""
+
+    saves = ()
+
+    def __init__(self, view: Any) -> None:
+        self.view, self.node = view, "torch::autograd::CopySlices"
+
+    def forward(self, x, v):
+        y = np.asarray(x).copy(order="K")  # x's layout: the view replays on it as on x
+        _views.replay(self.view, y)[...] = v
+        return y
+
+    def backward(self, gy, x, v):
+        need_x, need_v = self.needs_input_grad
+        gx = gv = None
+        if need_x:
+            keep = np.ones(np.shape(x), dtype=bool)
+            _views.replay(self.view, keep)[...] = False
+            gx = Where.apply(keep, gy, 0.0)
+        if need_v:
+            gv = _views.replay(self.view, gy)
+        return gx, gv
 
 
 def _fit(v: Any, target: Any) -> Any:
@@ -244,10 +276,7 @@ def getitem(input: Tensor, key: Any) -> Tensor:
             # where numpy would broadcast the int with the list and put their dims first
             ints, rest = _split_ints(np_key)
             return Index(rest)._run(Index(ints, "SelectBackward0")._run(input))
-        y = Index(np_key, node)._run(input)
-        if y.grad_fn is not None and node != "IndexBackward0":
-            _inplace.track_view(input, y)
-        return y
+        return Index(np_key, node)._run(input)
     except IndexError as err:
         msg = str(err).replace("axis", "dimension")
         raise IndexError(f"{msg} (indexing a tensor of shape {list(input._data.shape)})") from None

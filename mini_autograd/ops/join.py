@@ -65,6 +65,7 @@ class Split(Node):
     """split along dim into pieces of `sizes`: the gradients are joined, zeros for unused pieces."""
 
     saves = ()  # backward needs only shapes
+    multi_view = True  # its outputs are views that in-place ops refuse, as torch's
 
     def __init__(self, sizes: tuple[int, ...], dim: int, node: str) -> None:
         self.sizes, self.dim, self.node = sizes, dim, node
@@ -91,6 +92,7 @@ class Unbind(Function):
     """the slices along dim, as views: their gradients are stacked back (zeros for unused ones)."""
 
     saves = ()  # backward needs only shapes
+    multi_view = True  # its outputs are views that in-place ops refuse, as torch's
 
     def __init__(self, dim: int) -> None:
         self.dim = dim

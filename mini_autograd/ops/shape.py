@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import _views
 from .._engine import sum_to_array
-from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
 from ._util import Node, dims, shape_arg, tensor_arg
 
 
-class Reshape(Node):
+class Reshape(_views.View, Node):
     """reshape: the gradient is reshaped back. `node` is torch's name for the view it stands for."""
 
     saves = ()  # backward needs only shapes
@@ -31,7 +31,7 @@ class Reshape(Node):
         return Reshape.apply(gy, shape=np.shape(x))
 
 
-class Expand(Function):
+class Expand(_views.StridedView, Node):
     """broadcast to a larger shape: the gradient is summed back."""
 
     saves = ()  # backward needs only shapes
@@ -67,7 +67,7 @@ class SumToSize(Node):
         return Expand.apply(gy, shape=np.shape(x))
 
 
-class Transpose(Node):
+class Transpose(_views.View, Node):
     """swap two axes: the gradient swaps them back."""
 
     saves = ()  # backward needs only shapes
@@ -82,7 +82,7 @@ class Transpose(Node):
         return Transpose.apply(gy, dim0=self.dim0, dim1=self.dim1)
 
 
-class Permute(Function):
+class Permute(_views.View, Node):
     """reorder axes: the gradient takes the inverse order."""
 
     saves = ()  # backward needs only shapes

@@ -1,0 +1,158 @@
+"""Views as torch's: a view op's result shares its input's memory, and remembers how it was made.
+
+The nodes of the view ops (transpose, permute, reshape when it does not copy, diagonal, unfold,
+expand, basic indexing) mix in `View`. A view recorded in the graph is its node (inputs[0] is its
+base; the node replays the view on any tensor or array), and is tracked by its base: an in-place
+write through a view rebases the base onto torch's CopySlices (ops/indexing.py, CopyThrough
+below), and every view of the base still alive is rebased onto the new base (torch's
+AsStridedBackward0; torch does it lazily, at the next use, which gives the same graph).
+
+A view made while grad mode was off is remembered too (weakly, by id): writing it in place later
+with grad mode on is torch's error ("A view was created in no_grad mode ..."), which would
+otherwise be a silent write the graph never hears of. Tensors that are not views pay nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from typing import Any
+
+import numpy as np
+
+from . import _grad_mode
+from ._function import Function
+from ._tensor import Tensor
+
+_grad_state = _grad_mode.state
+
+#: id(view made with grad mode off) -> (weakref of it, whether torch would say it requires grad
+#: (a view of a non-leaf of the graph), the name of the view op torch records for a view of it)
+_NO_GRAD: dict[int, tuple[weakref.ref, bool, str | None]] = {}
+
+#: id(base tensor) -> weakrefs [base, view, view, ...] of the views of it recorded in the graph
+_VIEWS: dict[int, list[weakref.ref]] = {}
+
+
+class View:
+    """Mixin for the node of a view op: its result is tracked as a view of its input."""
+
+    __slots__ = ()
+
+    #: nodes of view ops (an instance sets False when its result is a copy, as reshape's may be)
+    is_view = True
+
+    def _run(self, *inputs: Any) -> Any:
+        y = Function._run(self, *inputs)  # type: ignore[misc]
+        x = inputs[0]
+        if type(x) is not Tensor or not self._shares(x._data, y._data):
+            if y.grad_fn is self:
+                self.is_view = False  # a copy: nothing to replay, backward may stub its input
+            return y
+        if y.grad_fn is not None:
+            track(x, y)
+        elif not _grad_state.enabled:
+            _remember_no_grad(x, y)
+        elif _NO_GRAD:
+            entry = _NO_GRAD.get(id(x))
+            if entry is not None and entry[0]() is x:  # a view of a view made in no_grad
+                _remember(y, entry[1], _op_name(self) if entry[1] else None)
+        return y
+
+    def _shares(self, x: Any, y: Any) -> bool:
+        """Whether y (forward's result on x) is a view of x's memory."""
+        yb = getattr(y, "base", None)
+        return yb is not None and (yb is x or yb is x.base)
+
+
+class StridedView(View):
+    """A view built with as_strided (expand, unfold): its base is reached through a DummyArray."""
+
+    __slots__ = ()
+
+    def _shares(self, x: Any, y: Any) -> bool:
+        return type(y) is np.ndarray and y.base is not None and y.flags.writeable
+
+
+def _op_name(node: Any) -> str:
+    return re.sub(r"Backward\d*$", "", node.name().removeprefix("torch::autograd::"))
+
+
+def _remember_no_grad(x: Tensor, y: Tensor) -> None:
+    # torch's view requires grad when its base does (a leaf that is no view of another tensor,
+    # or a tensor of the graph): writing it is then the error even with operands that don't
+    flag = x._requires_grad and (x.grad_fn is not None or getattr(x._data, "base", 0) is None)
+    entry = _NO_GRAD.get(id(x)) if _NO_GRAD else None
+    if entry is not None and entry[0]() is x:
+        flag = flag or entry[1]
+    _remember(y, flag, None)
+
+
+def _remember(y: Tensor, flag: bool, name: str | None) -> None:
+    key = id(y)
+    _NO_GRAD[key] = (weakref.ref(y, lambda _, key=key: _NO_GRAD.pop(key, None)), flag, name)
+
+
+_NO_GRAD_MSG = (
+    "was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
+    "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code "
+    "by moving both the view and the inplace either both inside the no_grad block (if you don't "
+    "want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+)
+
+
+def check_no_grad_view(t: Tensor, others: tuple[Any, ...]) -> None:
+    """torch's error for writing, with grad mode on, a view made while it was off."""
+    entry = _NO_GRAD.get(id(t))
+    if entry is None or entry[0]() is not t:
+        return
+    _, flag, name = entry
+    if flag or t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others):
+        if name is not None:
+            raise RuntimeError(f"Output 0 of {name} is a view of a view which {_NO_GRAD_MSG}")
+        raise RuntimeError(f"A view {_NO_GRAD_MSG}")
+
+
+def check_multi_output(t: Tensor) -> None:
+    """torch's error for writing an output of split/chunk/unbind (several views of one base)."""
+    fn = t.grad_fn
+    if fn is not None and getattr(fn, "multi_view", False):
+        raise RuntimeError(
+            f"Output {t._output_nr} of {_op_name(fn)} is a view and is being modified inplace. "
+            "This view is the output of a function that returns multiple views. Such functions "
+            "do not allow the output views to be modified inplace. You should replace the "
+            "inplace operation by an out-of-place one."
+        )
+
+
+def track(base: Tensor, view: Tensor) -> None:
+    """Remember that `view` (a view of the non-leaf `base`) must follow base's writes."""
+    if base.grad_fn is None:
+        return  # a view of a leaf: writing it is torch's error
+    key = id(base)
+    views = _VIEWS.get(key)
+    if views is None or views[0]() is not base:
+        views = _VIEWS[key] = [weakref.ref(base, lambda _, key=key: _VIEWS.pop(key, None))]
+    elif len(views) > 16:
+        views[1:] = [r for r in views[1:] if r() is not None]
+    views.append(weakref.ref(view))
+
+
+def views_of(base: Tensor) -> list[Tensor]:
+    """The live views of base recorded in the graph."""
+    views = _VIEWS.get(id(base))
+    if not views or views[0]() is not base:
+        return []
+    return [v for v in (r() for r in views[1:]) if v is not None]
+
+
+def replay(node: Any, x: Any, name: str | None = None) -> Any:
+    """The view `node` made, made again of x (a Tensor: recorded; an array: a numpy view), its
+    node named `name` (torch's AsStridedBackward0 for a view rebased onto a written base)."""
+    new = object.__new__(type(node))
+    new.__dict__.update(node.__dict__)  # the op's parameters
+    if name is not None:
+        new.node = name
+    if isinstance(x, Tensor):
+        return new._run(x)
+    return new.forward(x)

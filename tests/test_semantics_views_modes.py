@@ -1,0 +1,180 @@
+"""Writes through views torch refuses, against torch: views made with grad mode off and written
+in place with it on (torch's "A view was created in no_grad mode ..." and its "view of a view"
+form), and the outputs of split/chunk/unbind (several views of one base), with the message text;
+and the graph of a write through a view that is no slice (node names, next_functions, versions,
+gradients, create_graph second derivatives)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import mini_autograd as ma
+
+NO_GRAD_VIEWS = {
+    "t": lambda b: b.t(),
+    "x[0]": lambda b: b[0],
+    "diagonal": lambda b: b.diagonal(),
+    "view": lambda b: b.view(12),
+    "t()[0]": lambda b: b.t()[0],
+    "unfold": lambda b: b.unfold(1, 2, 2),
+    "expand": lambda b: b[:1].expand(3, 4),
+}
+
+
+def _writes(T: Any) -> dict[str, Any]:
+    return {
+        "add_(1)": lambda v: v.add_(1.0),
+        "add_(requires grad)": lambda v: v.add_(
+            T.ones(v.shape, dtype=T.float64, requires_grad=True)
+        ),
+        "a view of it written": lambda v: v.reshape(-1)[0:1].add_(1.0),
+        "fill_": lambda v: v.fill_(2.0),
+    }
+
+
+def _base(T: Any, source: str) -> Any:
+    x = T.tensor(np.arange(12.0).reshape(3, 4), dtype=T.float64, requires_grad=True)
+    return {"graph": lambda: x * 1, "leaf": lambda: x, "plain": lambda: x.detach().clone()}[
+        source
+    ]()
+
+
+def _outcome(fn: Any) -> tuple:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ("ok", fn())
+        except RuntimeError as err:
+            return ("RuntimeError", str(err))
+
+
+def no_grad_program(T: Any, view: str, write: str, source: str) -> tuple:
+    def run() -> Any:
+        b = _base(T, source)
+        with T.no_grad():
+            v = NO_GRAD_VIEWS[view](b)
+        _writes(T)[write](v)
+        return b._version, v._version, b.tolist()
+
+    return _outcome(run)
+
+
+@pytest.mark.parametrize("source", ["graph", "leaf", "plain"])
+@pytest.mark.parametrize("write", list(_writes(torch)))
+@pytest.mark.parametrize("view", list(NO_GRAD_VIEWS))
+def test_a_view_made_in_no_grad_written_with_grad_mode_on_as_torch(
+    view: str, write: str, source: str
+) -> None:
+    want = no_grad_program(torch, view, write, source)
+    if want[0] == "RuntimeError" and "view size is not compatible" in want[1]:
+        pytest.skip("torch's view() of a non-contiguous tensor refuses")
+    assert no_grad_program(ma, view, write, source) == want
+
+
+def test_a_view_made_and_written_in_no_grad_is_a_plain_write() -> None:
+    for T in (torch, ma):
+        b = _base(T, "graph")
+        with T.no_grad():
+            v = b.t()
+            v.add_(1.0)
+        assert (b._version, b.grad_fn.name()) == (1, "MulBackward0")
+
+
+MULTI = {
+    "split": lambda b: b.split(2, 1)[0],
+    "split sizes": lambda b: b.split([1, 3], 1)[1],
+    "chunk": lambda b: b.chunk(2, 1)[1],
+    "unbind": lambda b: b.unbind(0)[2],
+}
+
+
+@pytest.mark.parametrize("source", ["graph", "leaf"])
+@pytest.mark.parametrize("view", list(MULTI))
+def test_multi_output_views_refuse_in_place_writes_with_torchs_message(
+    view: str, source: str
+) -> None:
+    def program(T: Any) -> tuple:
+        def run() -> Any:
+            v = MULTI[view](_base(T, source))
+            name = v.grad_fn.name()
+            v.mul_(2.0)
+            return name
+
+        return _outcome(run) + (MULTI[view](_base(T, source)).grad_fn.name(),)
+
+    assert program(ma) == program(torch)
+
+
+VIEWS = {
+    "transpose": lambda b: b.transpose(0, 1),
+    "diagonal": lambda b: b.diagonal(),
+    "view": lambda b: b.view(12),
+    "unsqueeze": lambda b: b.unsqueeze(0),
+    "unfold": lambda b: b.unfold(1, 2, 2),
+    "permute of a slice": lambda b: b[1:].permute(1, 0),
+    "t().t()": lambda b: b.t().t(),
+}
+
+
+def graph_program(T: Any, view: str) -> tuple:
+    """b = x * w; u = b.t() (another view); v = view(b); v.mul_(y); then the graph's names, the
+    gradients of x and y and torch's create_graph second derivative of x."""
+    x = T.tensor(np.linspace(-1, 1, 12).reshape(3, 4), dtype=T.float64, requires_grad=True)
+    b = x * x
+    u = b.t()
+    v = VIEWS[view](b)
+    y = T.tensor(np.linspace(0.5, 2, v.numel()).reshape(v.shape), dtype=T.float64)
+    y.requires_grad_()
+    v.mul_(y)
+    names = (
+        b.grad_fn.name().split("::")[-1],
+        v.grad_fn.name(),
+        u.grad_fn.name(),
+        [f[0].name().split("::")[-1] if f[0] else None for f in b.grad_fn.next_functions][:1],
+        b._version,
+        v._version,
+    )
+    loss = (b * b).sum() + (v * v * v).sum() + (u * 3).sum()
+    gx, gy = T.autograd.grad(loss, (x, y), create_graph=True)
+    (ggx,) = T.autograd.grad(gx.sum() + gy.sum(), (x,))
+    return names, b.tolist(), gx.tolist(), gy.tolist(), ggx.tolist()
+
+
+def _close(a: Any, b: Any) -> None:
+    assert a[0] == b[0]
+    for p, q in zip(a[1:], b[1:], strict=True):
+        np.testing.assert_allclose(np.array(p), np.array(q), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_a_write_through_a_view_of_the_graph_as_torch(view: str) -> None:
+    _close(graph_program(ma, view), graph_program(torch, view))
+
+
+def test_gradients_through_a_transposed_write_match_finite_differences() -> None:
+    def program(T: Any, xs: np.ndarray, grad: bool) -> Any:
+        x = T.tensor(xs, dtype=T.float64, requires_grad=grad)
+        b = x * 2
+        v = b.t()
+        v[1].mul_((x[:, 0] * 3).cos())
+        v.diagonal().add_(x[:, 1].sin())
+        loss = (b * b).sum() + v.exp().sum()
+        if not grad:
+            return float(loss.item())
+        loss.backward()
+        return x.grad.tolist()
+
+    xs = np.linspace(-1, 1, 6).reshape(2, 3)
+    eps, fd = 1e-6, np.zeros_like(xs)
+    for i in np.ndindex(xs.shape):
+        d = np.zeros_like(xs)
+        d[i] = eps
+        fd[i] = (program(ma, xs + d, False) - program(ma, xs - d, False)) / (2 * eps)
+    got = np.array(program(ma, xs, True))
+    np.testing.assert_allclose(got, fd, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got, np.array(program(torch, xs, True)), rtol=1e-12)
