@@ -6,8 +6,9 @@ value and old place in the graph), writes the result into x's memory, and rebase
 node. Nodes made before the write keep reaching x's old node (`Tensor._rebased` remembers it), and
 a node that saved x's old value notices the write through the version counter. When the op's own
 backward needs the old value (`x.mul_(y)` with y requiring grad), the snapshot keeps a copy, as
-torch keeps the original self. An in-place op on a slice of a graph tensor (`y[0].mul_(2)`,
-`y[0] = v`) rebases the tensor it is a view of, with torch's CopySlices node.
+torch keeps the original self. An in-place op on a view of a graph tensor (`y[0].mul_(2)`,
+`y[0] = v`, `y.t().add_(1)`, `y.diagonal().zero_()`) rebases the tensor it is a view of, with
+torch's CopySlices node, then the view and the base's other views onto it (mini_autograd._views).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import numpy as np
 
 from . import _grad_mode, _version, _views
 from ._function import Function
+from ._inplace_nodes import Copy, Fill
 from ._tensor import Tensor, _make
-from .ops._util import Node
 
 _grad_state = _grad_mode.state
 
@@ -261,45 +262,6 @@ def _refresh_views(base: Tensor) -> None:
         fresh = _views.replay(fn, base, "AsStridedBackward0")
         rebase(v, fresh.grad_fn, 0, _snapshot(v))
         _refresh_views(v)
-
-
-# --- the nodes of torch's in-place-only ops -----------------------------------------------------
-
-
-class Fill(Node):
-    """x.fill_(v) / x.zero_(): nothing flows back to x; a 0-d tensor v gets the sum of gy."""
-
-    saves = ()
-
-    def __init__(self, value: Any, node: str) -> None:
-        self.value, self.node = value, node
-
-    def forward(self, x, v=None):
-        return np.full(np.shape(x), self.value if v is None else v, dtype=np.asarray(x).dtype)
-
-    def backward(self, gy, x, v=None):
-        if v is None:
-            return gy * 0.0
-        need_x, need_v = self.needs_input_grad
-        return (gy * 0.0 if need_x else None), (gy.sum() if need_v else None)
-
-
-class Copy(Node):
-    """x.copy_(src): src broadcast to x's shape and cast to its dtype; the gradient goes to src."""
-
-    saves = ()
-
-    node = "CopyBackwards"
-
-    def name(self) -> str:
-        return "torch::autograd::CopyBackwards"
-
-    def forward(self, x, src):
-        return np.array(np.broadcast_to(src, np.shape(x)), dtype=np.asarray(x).dtype)
-
-    def backward(self, gy, x, src):
-        need_x, need_src = self.needs_input_grad
-        return (gy * 0.0 if need_x else None), (gy if need_src else None)
 
 
 # --- the methods ----------------------------------------------------------------------------------

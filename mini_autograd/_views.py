@@ -18,13 +18,12 @@ import re
 import weakref
 from typing import Any
 
-import numpy as np
-
 from . import _grad_mode
 from ._function import Function
 from ._tensor import Tensor
 
 _grad_state = _grad_mode.state
+_function_run = Function._run
 
 #: id(view made with grad mode off) -> (weakref of it, whether torch would say it requires grad
 #: (a view of a non-leaf of the graph), the name of the view op torch records for a view of it)
@@ -41,37 +40,46 @@ class View:
 
     #: nodes of view ops (an instance sets False when its result is a copy, as reshape's may be)
     is_view = True
+    #: the view is built with as_strided (expand, unfold): its base is a DummyArray
+    strided = False
 
     def _run(self, *inputs: Any) -> Any:
-        y = Function._run(self, *inputs)  # type: ignore[misc]
+        y = _function_run(self, *inputs)
         x = inputs[0]
-        if type(x) is not Tensor or not self._shares(x._data, y._data):
-            if y.grad_fn is self:
-                self.is_view = False  # a copy: nothing to replay, backward may stub its input
+        if y.grad_fn is not None:  # recorded: a view of a tensor of the graph is tracked
+            if x.grad_fn is not None:
+                if self._shares(x._data, y._data):
+                    track(x, y)
+                else:
+                    self.is_view = False  # a copy: nothing to replay; backward may stub x
             return y
-        if y.grad_fn is not None:
-            track(x, y)
-        elif not _grad_state.enabled:
-            _remember_no_grad(x, y)
-        elif _NO_GRAD:
-            entry = _NO_GRAD.get(id(x))
-            if entry is not None and entry[0]() is x:  # a view of a view made in no_grad
-                _remember(y, entry[1], _op_name(self) if entry[1] else None)
+        if _grad_state.enabled and not _NO_GRAD:
+            return y  # the common case: nothing to remember
+        if type(x) is Tensor and self._shares(x._data, y._data):
+            if not _grad_state.enabled:
+                _remember_no_grad(x, y)
+            else:
+                entry = _NO_GRAD.get(id(x))
+                if entry is not None and entry[0]() is x:  # a view of a view made in no_grad
+                    _remember(y, entry[1], _op_name(self) if entry[1] else None)
         return y
 
     def _shares(self, x: Any, y: Any) -> bool:
         """Whether y (forward's result on x) is a view of x's memory."""
         yb = getattr(y, "base", None)
-        return yb is not None and (yb is x or yb is x.base)
+        if yb is None:
+            return False
+        if self.strided:
+            return y.flags.writeable
+        return yb is x or yb is x.base
 
 
 class StridedView(View):
-    """A view built with as_strided (expand, unfold): its base is reached through a DummyArray."""
+    """A view built with as_strided (expand, unfold)."""
 
     __slots__ = ()
 
-    def _shares(self, x: Any, y: Any) -> bool:
-        return type(y) is np.ndarray and y.base is not None and y.flags.writeable
+    strided = True
 
 
 def _op_name(node: Any) -> str:

@@ -28,9 +28,6 @@ class Index(_views.View, Node):
         if self.view_key is None:
             self.is_view = False
 
-    def _shares(self, x: Any, y: Any) -> bool:
-        return self.view_key is not None and type(y) is np.ndarray and y.base is not None
-
     def forward(self, x):
         y = x[self.key]
         if self.view_key is not None and type(y) is not np.ndarray and isinstance(x, np.ndarray):
