@@ -127,7 +127,7 @@ def set_slice(
         return
     CopySlices.write(base, np_key, value)
     rebase(base, result.grad_fn, 0, old)
-    _refresh_views(base)
+    _refresh_views(base, old.grad_fn is None)
 
 
 def _write_base(view: Tensor, how: tuple[Tensor, Any], result: Tensor, op: str) -> None:
@@ -138,7 +138,6 @@ def _write_base(view: Tensor, how: tuple[Tensor, Any], result: Tensor, op: str) 
         _write_through(view, base, key, result, op)
     else:
         set_slice(base, key, result, op, normalized=True)
-    _follow(view, base)
 
 
 def _write_through(view: Tensor, base: Tensor, node: Any, result: Tensor, op: str) -> None:
@@ -154,17 +153,7 @@ def _write_through(view: Tensor, base: Tensor, node: Any, result: Tensor, op: st
         return
     write(view, result._data)
     rebase(base, new.grad_fn, 0, old)
-    _refresh_views(base)
-
-
-def _follow(view: Tensor, base: Tensor) -> None:
-    """The view of base written through reads the new base (unless already refreshed as a
-    tracked view of base): its gradient no longer reaches the values it overwrote."""
-    fn = view.grad_fn
-    if fn is None or fn.inputs is None or fn.inputs[0] is not base:
-        return  # rebased onto the new base already
-    fresh = _views.replay(fn, base, "AsStridedBackward0")  # as torch
-    rebase(view, fresh.grad_fn, 0, _snapshot(view))
+    _refresh_views(base, old.grad_fn is None)
 
 
 def rebase(t: Tensor, fn: Any, nr: int, old: Tensor) -> None:
@@ -220,8 +209,10 @@ def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
     """(base, how) when t is a view of a graph tensor: how is the slice key of a basic index,
     or the view's node (replayed to find the region); errors for the views torch refuses."""
     fn = t.grad_fn
-    if fn is None or not isinstance(t._data, np.ndarray) or t._data.base is None:
+    if not isinstance(t._data, np.ndarray) or t._data.base is None:
         return None
+    if fn is None:  # a view of a tensor outside the graph, written with an operand of it
+        return _plain_view_base(t, op) if _views._PLAIN else None
     if getattr(fn, "in_place_view", False):  # x.t_(): x owns the view (ops/inplace_variants.py)
         return None
     _views.check_multi_output(t)
@@ -239,6 +230,17 @@ def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
     )
 
 
+def _plain_view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
+    found = _views.plain_view(t)
+    if found is None:
+        return None
+    base, node = found
+    if base.grad_fn is None and base._requires_grad:  # base.requires_grad_() after the view
+        raise RuntimeError(_LEAF_VIEW.format(op=op))
+    key = getattr(node, "view_key", None)
+    return base, (node if key is None else key)
+
+
 def _root_is_leaf(t: Tensor) -> bool:
     """Whether t is a view (of views) of a leaf: up through the inputs sharing t's memory."""
     owner = _version._owner(t._data)
@@ -252,9 +254,10 @@ def _root_is_leaf(t: Tensor) -> bool:
     return True
 
 
-def _refresh_views(base: Tensor) -> None:
+def _refresh_views(base: Tensor, was_plain: bool = False) -> None:
     """Views of base taken before a recorded write now read the new base, as torch's views
-    (replayed on it, as torch's AsStridedBackward0); and so do their own views."""
+    (replayed on it, as torch's AsStridedBackward0); and so do their own views. When base was
+    outside the graph before the write, so were its views: they join it too."""
     for v in _views.views_of(base):
         fn = v.grad_fn
         if fn is None or not fn.is_view or fn.inputs is None or fn.inputs[0] is not base:
@@ -262,6 +265,12 @@ def _refresh_views(base: Tensor) -> None:
         fresh = _views.replay(fn, base, "AsStridedBackward0")
         rebase(v, fresh.grad_fn, 0, _snapshot(v))
         _refresh_views(v)
+    if was_plain and _views._PLAIN:
+        for v, node in _views.plain_views_of(base):
+            fresh = _views.replay(node, base, "AsStridedBackward0")
+            rebase(v, fresh.grad_fn, 0, _snapshot(v))
+            _views.track(base, v)
+            _refresh_views(v, True)
 
 
 # --- the methods ----------------------------------------------------------------------------------

@@ -29,6 +29,19 @@ _function_run = Function._run
 #: (a view of a non-leaf of the graph), the name of the view op torch records for a view of it)
 _NO_GRAD: dict[int, tuple[weakref.ref, bool, str | None]] = {}
 
+#: id(view) -> (weakref of it, its base, its node): views made in grad mode of tensors outside
+#: the graph, which a write with an operand of the graph brings into it, as torch's (CopySlices on
+#: the base). The view keeps its base, as torch's; the entry goes with the view.
+_PLAIN: dict[int, tuple[weakref.KeyedRef, Tensor, Any]] = {}
+_keyed = weakref.KeyedRef
+
+
+def _forget(ref: weakref.KeyedRef) -> None:
+    entry = _PLAIN.get(ref.key)
+    if entry is not None and entry[0] is ref:
+        del _PLAIN[ref.key]
+
+
 #: id(base tensor) -> weakrefs [base, view, view, ...] of the views of it recorded in the graph
 _VIEWS: dict[int, list[weakref.ref]] = {}
 
@@ -53,15 +66,17 @@ class View:
                 else:
                     self.is_view = False  # a copy: nothing to replay; backward may stub x
             return y
-        if _grad_state.enabled and not _NO_GRAD:
-            return y  # the common case: nothing to remember
-        if type(x) is Tensor and self._shares(x._data, y._data):
-            if not _grad_state.enabled:
-                _remember_no_grad(x, y)
-            else:
-                entry = _NO_GRAD.get(id(x))
-                if entry is not None and entry[0]() is x:  # a view of a view made in no_grad
-                    _remember(y, entry[1], _op_name(self) if entry[1] else None)
+        if type(x) is not Tensor or not self._shares(x._data, y._data):
+            return y
+        if not _grad_state.enabled:
+            _remember_no_grad(x, y)
+            return y
+        key = id(y)
+        _PLAIN[key] = (_keyed(y, _forget, key), x, self)  # a view of a tensor outside the graph
+        if _NO_GRAD:
+            entry = _NO_GRAD.get(id(x))
+            if entry is not None and entry[0]() is x:  # a view of a view made in no_grad
+                _remember(y, entry[1], _op_name(self) if entry[1] else None)
         return y
 
     def _shares(self, x: Any, y: Any) -> bool:
@@ -164,3 +179,24 @@ def replay(node: Any, x: Any, name: str | None = None) -> Any:
     if isinstance(x, Tensor):
         return new._run(x)
     return new.forward(x)
+
+
+def plain_view(t: Tensor) -> tuple[Tensor, Any] | None:
+    """(base, view node) of t, a view made in grad mode of a tensor outside the graph."""
+    entry = _PLAIN.get(id(t))
+    if entry is None or entry[0]() is not t:
+        return None
+    return entry[1], entry[2]
+
+
+def plain_views_of(base: Tensor) -> list[tuple[Tensor, Any]]:
+    """The live views made of base while it was outside the graph (forgotten here: the caller
+    makes them views of the graph)."""
+    found = []
+    for key, (ref, b, node) in list(_PLAIN.items()):
+        if b is base:
+            v = ref()
+            del _PLAIN[key]
+            if v is not None and v.grad_fn is None:
+                found.append((v, node))
+    return found

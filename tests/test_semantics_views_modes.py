@@ -178,3 +178,52 @@ def test_gradients_through_a_transposed_write_match_finite_differences() -> None
     got = np.array(program(ma, xs, True))
     np.testing.assert_allclose(got, fd, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(got, np.array(program(torch, xs, True)), rtol=1e-12)
+
+
+PLAIN_VIEWS = {
+    "x[1]": lambda b: b[1],
+    "x[1][2]": lambda b: b[1][2],
+    "narrow": lambda b: b.narrow(1, 1, 2),
+    "t": lambda b: b.t(),
+    "t()[1]": lambda b: b.t()[1],
+    "diagonal": lambda b: b.diagonal(),
+    "view": lambda b: b.view(12),
+    "unfold": lambda b: b.unfold(1, 2, 2),
+    "detach()[0]": lambda b: b.detach()[0],
+}
+
+
+def _plain_writes(T: Any) -> dict[str, Any]:
+    return {
+        "add_(w)": lambda v, w: v.add_(w),
+        "copy_(w)": lambda v, w: v.copy_(w * 2),
+        "mul_(w)": lambda v, w: v.mul_(w),
+        "v[...] = w": lambda v, w: v.__setitem__(..., w.exp()),
+    }
+
+
+def plain_program(T: Any, view: str, write: str) -> tuple:
+    """A buffer outside the graph (zeros) written through a view with an operand of the graph:
+    torch makes the buffer part of the graph (CopySlices), and its other views too."""
+    b = T.arange(12.0, dtype=T.float64).reshape(3, 4) * 0.5 + 1
+    u = b.t()
+    v = PLAIN_VIEWS[view](b)
+    w = T.tensor(np.linspace(-1, 1, v.numel()).reshape(v.shape), dtype=T.float64)
+    w.requires_grad_()
+    _plain_writes(T)[write](v, w)
+    names = [t.grad_fn.name().split("::")[-1] if t.grad_fn else None for t in (b, v, u)]
+    flags = [t.requires_grad for t in (b, v, u)] + [b._version, v._version]
+    weights = T.tensor(np.arange(12.0).reshape(3, 4) + 1, dtype=T.float64)
+    loss = (b * weights).sum() + (v * v).sum() + (u * u * u).sum()
+    (gw,) = T.autograd.grad(loss, (w,))
+    return names, flags, b.tolist(), gw.tolist()
+
+
+@pytest.mark.parametrize("write", list(_plain_writes(torch)))
+@pytest.mark.parametrize("view", list(PLAIN_VIEWS))
+def test_a_view_outside_the_graph_written_with_an_operand_of_it_as_torch(
+    view: str, write: str
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _close(plain_program(ma, view, write), plain_program(torch, view, write))

@@ -124,10 +124,25 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
 
 @register(top=False)
 def view(input: Tensor, *shape: Any) -> Tensor:
-    """The same elements in a new shape (every tensor here is contiguous, so always allowed)."""
+    """The same memory in a new shape: refused, as torch's, when the strides cannot express it
+    (a transposed tensor flattened), where reshape would copy."""
     x = tensor_arg(input, "view")
     target = _infer_shape(shape_arg(shape), x._data.size, x._data.shape)
+    check_viewable(x, target)
     return Reshape(target)._run(x)
+
+
+def check_viewable(x: Tensor, shape: tuple[int, ...]) -> None:
+    """torch's error for a view() whose shape the memory's strides cannot give."""
+    a = x._data
+    if type(a) is np.ndarray and not a.flags.c_contiguous:
+        try:
+            np.reshape(a, shape, copy=False)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
 
 
 @register()
