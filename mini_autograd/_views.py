@@ -32,18 +32,18 @@ _NO_GRAD: dict[int, tuple[weakref.ref, bool, str | None]] = {}
 #: id(view) -> (weakref of it, its base, its node): views made in grad mode of tensors outside
 #: the graph, which a write with an operand of the graph brings into it, as torch's (CopySlices on
 #: the base). The view keeps its base, as torch's; the entry goes with the view.
-_PLAIN: dict[int, tuple[weakref.KeyedRef, Tensor, Any]] = {}
-_keyed = weakref.KeyedRef
+_PLAIN: dict[int, tuple[weakref.ref, Tensor, Any]] = {}
+_ref = weakref.ref
 
 
-def _forget(ref: weakref.KeyedRef) -> None:
-    entry = _PLAIN.get(ref.key)
+def _forget(key: int, ref: weakref.ref) -> None:
+    entry = _PLAIN.get(key)
     if entry is not None and entry[0] is ref:
-        del _PLAIN[ref.key]
+        del _PLAIN[key]
 
 
-#: id(base tensor) -> weakrefs [base, view, view, ...] of the views of it recorded in the graph
-_VIEWS: dict[int, list[weakref.ref]] = {}
+#: id(base tensor) -> the views of it recorded in the graph (weakly)
+_VIEWS: dict[int, _Views] = {}
 
 
 class View:
@@ -72,7 +72,8 @@ class View:
             _remember_no_grad(x, y)
             return y
         key = id(y)
-        _PLAIN[key] = (_keyed(y, _forget, key), x, self)  # a view of a tensor outside the graph
+        ref = _ref(y, lambda r, key=key: _forget(key, r))
+        _PLAIN[key] = (ref, x, self)  # a view of a tensor outside the graph
         if _NO_GRAD:
             entry = _NO_GRAD.get(id(x))
             if entry is not None and entry[0]() is x:  # a view of a view made in no_grad
@@ -148,25 +149,36 @@ def check_multi_output(t: Tensor) -> None:
         )
 
 
+class _Views:
+    """The views of one base: weakrefs, pruned of the dead when their count doubles."""
+
+    __slots__ = ("base", "refs", "limit")
+
+    def __init__(self, base: weakref.ref) -> None:
+        self.base, self.refs, self.limit = base, [], 16
+
+
 def track(base: Tensor, view: Tensor) -> None:
     """Remember that `view` (a view of the non-leaf `base`) must follow base's writes."""
     if base.grad_fn is None:
         return  # a view of a leaf: writing it is torch's error
     key = id(base)
     views = _VIEWS.get(key)
-    if views is None or views[0]() is not base:
-        views = _VIEWS[key] = [weakref.ref(base, lambda _, key=key: _VIEWS.pop(key, None))]
-    elif len(views) > 16:
-        views[1:] = [r for r in views[1:] if r() is not None]
-    views.append(weakref.ref(view))
+    if views is None or views.base() is not base:
+        views = _VIEWS[key] = _Views(weakref.ref(base, lambda _, key=key: _VIEWS.pop(key, None)))
+    refs = views.refs
+    if len(refs) >= views.limit:  # amortised: each prune at least halves what it looks at
+        refs[:] = [r for r in refs if r() is not None]
+        views.limit = max(16, 2 * len(refs))
+    refs.append(weakref.ref(view))
 
 
 def views_of(base: Tensor) -> list[Tensor]:
     """The live views of base recorded in the graph."""
     views = _VIEWS.get(id(base))
-    if not views or views[0]() is not base:
+    if views is None or views.base() is not base:
         return []
-    return [v for v in (r() for r in views[1:]) if v is not None]
+    return [v for v in (r() for r in views.refs) if v is not None]
 
 
 def replay(node: Any, x: Any, name: str | None = None) -> Any:
