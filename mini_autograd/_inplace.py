@@ -60,9 +60,10 @@ _OVERLAP = (
 _OVERLAP_OK = ("fill_", "zero_")
 
 
-def check_overlap(a: Any, op: str) -> None:
-    """torch's error for writing a tensor whose elements share memory (an expanded one)."""
-    if op in _OVERLAP_OK or type(a) is not np.ndarray or a.flags.c_contiguous:
+def check_overlap(a: Any, op: str, allow: bool = True) -> None:
+    """torch's error for writing a tensor whose elements share memory (an expanded one); fill_
+    and zero_ may, unless the write goes through a view into the graph (allow=False)."""
+    if (allow and op in _OVERLAP_OK) or type(a) is not np.ndarray or a.flags.c_contiguous:
         return
     if any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape, strict=True)):
         raise RuntimeError(_OVERLAP)  # torch's text (it does not name the op)
@@ -84,7 +85,7 @@ def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple
         return t
     check_leaf(t, op)
     view = _view_base(t, op)
-    check_overlap(t._data, op)  # after the graph's errors, as torch
+    check_overlap(t._data, op, allow=view is None)  # after the graph's errors, as torch
     old = _snapshot(t)
     result = compute(old)
     _check_fits(t, result, op)
@@ -109,7 +110,7 @@ def set_slice(
     base: Tensor, key: Any, value: Any, op: str = "index_put_", normalized: bool = False
 ) -> None:
     """base[key] = value, recorded as torch's CopySlices when the graph needs it."""
-    from .ops.indexing import CopySlices, normalize_key
+    from .ops.indexing import CopySlices, Index, _is_basic, normalize_key
 
     np_key = key if normalized else normalize_key(key, base._data.shape)[0]
     if not records(base, (value,)):
@@ -117,6 +118,14 @@ def set_slice(
         return
     check_leaf(base, op)
     outer = _view_base(base, op)
+    if outer is not None:
+        check_overlap(base._data[np_key], op, allow=False)
+        how = outer[1]
+        if isinstance(how, Function) and how.strided and _is_basic(np_key):
+            # base[key] of an expanded base: the write reaches the memory under it, as torch's
+            chain = (how, Index(np_key, "SliceBackward0"))
+            _write_through(base, outer[0], chain, value, op)
+            return
     old = _snapshot(base)
     if isinstance(value, Tensor):
         result = CopySlices(np_key)._run(old, value)
@@ -140,18 +149,26 @@ def _write_base(view: Tensor, how: tuple[Tensor, Any], result: Tensor, op: str) 
         set_slice(base, key, result, op, normalized=True)
 
 
-def _write_through(view: Tensor, base: Tensor, node: Any, result: Tensor, op: str) -> None:
-    """base with its region seen by `node` (the view's node) set to result, as torch's
-    CopySlices: base's gradient keeps flowing outside the region, the write's inside it."""
-    from .ops.indexing import CopyThrough
+def _write_through(view: Tensor, base: Tensor, node: Any, value: Any, op: str) -> None:
+    """base with its region seen by `node` (the view's node, or a chain of them) set to value,
+    as torch's CopySlices: base's gradient keeps flowing outside the region, the write's inside
+    it; view is the tensor written."""
+    from .ops.indexing import CopySlices, CopyThrough
 
+    chain = node if isinstance(node, tuple) else (node,)
     old = _snapshot(base)
-    new = CopyThrough(node)._run(old, result)
+    if isinstance(value, Tensor):
+        new = CopyThrough(chain)._run(old, value)
+    else:
+        new = CopyThrough(chain, value)._run(old)
     outer = _view_base(base, op)
     if outer is not None:  # base is itself a view: its new value goes into its base
         _write_base(base, outer, new, op)
         return
-    write(view, result._data)
+    if len(chain) == 1:
+        write(view, value._data)
+    else:  # view[key] = value
+        CopySlices.write(view, chain[-1].key, value)
     rebase(base, new.grad_fn, 0, old)
     _refresh_views(base, old.grad_fn is None)
 
@@ -218,7 +235,7 @@ def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
     _views.check_multi_output(t)
     if fn.is_view and fn.inputs is not None:
         base = fn.inputs[0]
-        if base.grad_fn is None:
+        if _root_is_leaf(base):  # a view (of views) of a leaf
             raise RuntimeError(_LEAF_VIEW.format(op=op))
         key = getattr(fn, "view_key", None)
         return base, (fn if key is None else key)

@@ -100,14 +100,9 @@ def _cases(situation: str) -> list[Any]:
     out = []
     for view in VIEWS:
         for write in WRITES:
-            marks = ()
-            if situation != "plain" and view == "expand":
-                marks = pytest.mark.xfail(
-                    strict=False, reason="torch checks the overlap first / in CopySlices too"
-                )
-            elif situation != "plain" and view in ("split", "chunk", "unbind"):
-                continue  # both refuse (below); torch's message names the multi-output view
-            out.append(pytest.param(situation, view, write, marks=marks, id=f"{view}-{write}"))
+            if situation != "plain" and view in ("split", "chunk", "unbind"):
+                continue  # both refuse (test_semantics_views_modes.py checks torch's message)
+            out.append(pytest.param(situation, view, write, id=f"{view}-{write}"))
     return out
 
 
