@@ -156,6 +156,11 @@ def _write_through(view: Tensor, base: Tensor, node: Any, value: Any, op: str) -
     from .ops.indexing import CopySlices, CopyThrough
 
     chain = node if isinstance(node, tuple) else (node,)
+    if chain[0].name() == "AsStridedBackward0" and not base._data.flags.c_contiguous:
+        raise RuntimeError(
+            f"{op}: in-place operation through as_strided of a non-contiguous tensor of the graph "
+            "is not supported; apply it to a contiguous base, or to a clone()"
+        )
     old = _snapshot(base)
     if isinstance(value, Tensor):
         new = CopyThrough(chain)._run(old, value)

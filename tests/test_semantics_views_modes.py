@@ -227,3 +227,44 @@ def test_a_view_outside_the_graph_written_with_an_operand_of_it_as_torch(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _close(plain_program(ma, view, write), plain_program(torch, view, write))
+
+
+GEOMETRIES = {
+    "contiguous": lambda b: b,
+    "t": lambda b: b.t(),
+    "x[1:]": lambda b: b[1:],
+    "x[:, 1::2]": lambda b: b[:, 1::2],
+    "diagonal": lambda b: b.diagonal(),
+    "expand": lambda b: b[:1].expand(3, 4),
+    "unfold": lambda b: b.unfold(1, 2, 1),
+}
+
+
+@pytest.mark.parametrize("view", list(GEOMETRIES))
+def test_strides_and_storage_offsets_as_torch(view: str) -> None:
+    def program(T: Any) -> tuple:
+        v = GEOMETRIES[view](T.arange(12.0).reshape(3, 4).clone())
+        strided = v.as_strided((2, 2), (1, 2))
+        return v.stride(), v.storage_offset(), v.stride(-1), strided.tolist()
+
+    assert program(ma) == program(torch)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [((4, 4), (4, 1)), ((2, 2), (4, 1, 1)), ((2, 2), (-1, 1)), ((2, 2), (4, 1), 11)],
+    ids=["out of bounds", "lengths", "negative", "offset out of bounds"],
+)
+def test_as_strided_errors_as_torch(args: tuple) -> None:
+    got = _outcome(lambda: ma.arange(12.0).reshape(3, 4).as_strided(*args))
+    assert got == _outcome(lambda: torch.arange(12.0).reshape(3, 4).as_strided(*args))
+
+
+def test_as_strided_of_an_expanded_input_divides_its_gradient_as_torch() -> None:
+    def program(T: Any) -> Any:
+        a = T.arange(6.0, dtype=T.float64, requires_grad=True)
+        z = a[:1].expand(3).as_strided((2,), (1,))
+        (z * T.tensor([1.0, 2.0], dtype=T.float64)).sum().backward()
+        return z.grad_fn.name(), a.grad.tolist()
+
+    assert program(ma) == program(torch)

@@ -34,6 +34,7 @@ from . import (  # noqa: F401 - registration
     shape,
     sorting,
     stats,
+    strided,
     trig,
     unary,
     vision,
