@@ -98,6 +98,31 @@ class StridedView(View):
     strided = True
 
 
+class MultiView:
+    """Mixin for split/chunk/unbind's node: several views of one base, which torch refuses to
+    write in place in the graph (here: check_multi_output); made outside it, they are
+    remembered, as torch's, for the error a write with an operand of the graph gets."""
+
+    __slots__ = ()
+
+    multi_view = True
+
+    def _run(self, *inputs: Any) -> Any:
+        ys = _function_run(self, *inputs)
+        x = inputs[0]
+        if type(x) is Tensor and type(ys) is tuple and ys and ys[0].grad_fn is None:
+            for y in ys:
+                if not _grad_state.enabled:
+                    _remember_no_grad(x, y)
+                else:
+                    _remember(y, False, _MULTI)
+        return ys
+
+
+#: the name of a view of several outputs of one op, made outside the graph
+_MULTI = "(multi)"
+
+
 def _op_name(node: Any) -> str:
     return re.sub(r"Backward\d*$", "", node.name().removeprefix("torch::autograd::"))
 
@@ -132,6 +157,13 @@ def check_no_grad_view(t: Tensor, others: tuple[Any, ...]) -> None:
         return
     _, flag, name = entry
     if flag or t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others):
+        if name == _MULTI:
+            raise RuntimeError(
+                "A view was created in no_grad mode and is being modified inplace with grad mode "
+                "enabled. This view is the output of a function that returns multiple views. "
+                "Such functions do not allow the output views to be modified inplace. You should "
+                "replace the inplace operation by an out-of-place one."
+            )
         if name is not None:
             raise RuntimeError(f"Output 0 of {name} is a view of a view which {_NO_GRAD_MSG}")
         raise RuntimeError(f"A view {_NO_GRAD_MSG}")

@@ -268,3 +268,23 @@ def test_as_strided_of_an_expanded_input_divides_its_gradient_as_torch() -> None
         return z.grad_fn.name(), a.grad.tolist()
 
     assert program(ma) == program(torch)
+
+
+@pytest.mark.parametrize("source", ["graph", "leaf", "plain"])
+@pytest.mark.parametrize("write", ["add_(1)", "add_(requires grad)"])
+@pytest.mark.parametrize("grad_mode", [True, False])
+@pytest.mark.parametrize("view", list(MULTI))
+def test_multi_output_views_made_outside_the_graph_written_as_torch(
+    view: str, grad_mode: bool, write: str, source: str
+) -> None:
+    def program(T: Any) -> tuple:
+        def run() -> Any:
+            b = _base(T, source)
+            with T.set_grad_enabled(grad_mode):
+                v = MULTI[view](b)
+            _writes(T)[write](v)
+            return b._version, b.tolist()
+
+        return _outcome(run)
+
+    assert program(ma) == program(torch)
