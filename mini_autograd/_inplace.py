@@ -113,6 +113,8 @@ def set_slice(
     from .ops.indexing import CopySlices, Index, _is_basic, normalize_key
 
     np_key = key if normalized else normalize_key(key, base._data.shape)[0]
+    if _views._NO_GRAD and not normalized and _grad_state.enabled:
+        _views.check_no_grad_view(base, (value,), _views.setitem_view_name(key))
     if not records(base, (value,)):
         CopySlices.write(base, np_key, value)
         return

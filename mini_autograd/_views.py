@@ -150,12 +150,15 @@ _NO_GRAD_MSG = (
 )
 
 
-def check_no_grad_view(t: Tensor, others: tuple[Any, ...]) -> None:
-    """torch's error for writing, with grad mode on, a view made while it was off."""
+def check_no_grad_view(t: Tensor, others: tuple[Any, ...], sub: str | None = None) -> None:
+    """torch's error for writing, with grad mode on, a view made while it was off (`sub`: the
+    view op of t that the write goes through, as t[0] = v selects)."""
     entry = _NO_GRAD.get(id(t))
     if entry is None or entry[0]() is not t:
         return
     _, flag, name = entry
+    if flag and sub is not None and name != _MULTI:
+        name = sub
     if flag or t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others):
         if name == _MULTI:
             raise RuntimeError(
@@ -244,3 +247,16 @@ def plain_views_of(base: Tensor) -> list[tuple[Tensor, Any]]:
             if v is not None and v.grad_fn is None:
                 found.append((v, node))
     return found
+
+
+def setitem_view_name(key: Any) -> str | None:
+    """The view op torch's t[key] = v writes through last (Select for an int, Slice, Unsqueeze
+    for None), or None when it writes t itself (t[...] = v) or indexes (a list, a tensor)."""
+    name = None
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, bool) or not isinstance(k, int | slice) and k is not None:
+            if k is Ellipsis:
+                continue
+            return None
+        name = "Unsqueeze" if k is None else "Slice" if isinstance(k, slice) else "Select"
+    return name

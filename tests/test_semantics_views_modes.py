@@ -288,3 +288,23 @@ def test_multi_output_views_made_outside_the_graph_written_as_torch(
         return _outcome(run)
 
     assert program(ma) == program(torch)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [0, (0, 1), slice(0, 1), (slice(None), 1), Ellipsis, None, [0], (0, slice(1, 3))],
+    ids=["int", "ints", "slice", "full slice, int", "...", "None", "list", "int, slice"],
+)
+@pytest.mark.parametrize("source", ["graph", "plain"])
+def test_setitem_on_a_view_made_in_no_grad_as_torch(key: Any, source: str) -> None:
+    def program(T: Any) -> tuple:
+        def run() -> Any:
+            b = _base(T, source)
+            with T.no_grad():
+                v = b.t()
+            v[key] = T.ones((), dtype=T.float64, requires_grad=source == "plain")
+            return b._version, b.tolist()
+
+        return _outcome(run)
+
+    assert program(ma) == program(torch)
