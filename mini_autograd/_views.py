@@ -1,15 +1,19 @@
 """Views as torch's: a view op's result shares its input's memory, and remembers how it was made.
 
 The nodes of the view ops (transpose, permute, reshape when it does not copy, diagonal, unfold,
-expand, basic indexing) mix in `View`. A view recorded in the graph is its node (inputs[0] is its
-base; the node replays the view on any tensor or array), and is tracked by its base: an in-place
-write through a view rebases the base onto torch's CopySlices (ops/indexing.py, CopyThrough
-below), and every view of the base still alive is rebased onto the new base (torch's
-AsStridedBackward0; torch does it lazily, at the next use, which gives the same graph).
+expand, as_strided, basic indexing) mix in `View`. A view recorded in the graph is its node
+(inputs[0] is its base; the node replays the view on any tensor or array), and is tracked by its
+base: an in-place write through a view rebases the base onto torch's CopySlices (CopySlices and
+CopyThrough in ops/indexing.py, driven by mini_autograd._inplace), and every view of the base
+still alive is rebased onto the new base (torch's AsStridedBackward0; torch does it lazily, at
+the next use, which gives the same graph).
 
-A view made while grad mode was off is remembered too (weakly, by id): writing it in place later
-with grad mode on is torch's error ("A view was created in no_grad mode ..."), which would
-otherwise be a silent write the graph never hears of. Tensors that are not views pay nothing.
+Views made outside the graph are remembered too, each entry going with its view: made in grad
+mode (of a tensor that does not require grad), a write through one with an operand of the graph
+brings its base into the graph, as torch's; made with grad mode off, writing one in place with it
+on is torch's error ("A view was created in no_grad mode ..."). Either would otherwise be a
+silent write the graph never hears of. Tensors that are not views pay nothing; a view op pays
+a weakref and a dict entry.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import re
 import weakref
 from typing import Any
 
-from . import _grad_mode
+from . import _function, _grad_mode
 from ._function import Function
 from ._tensor import Tensor
 
@@ -208,6 +212,12 @@ def track(base: Tensor, view: Tensor) -> None:
     refs.append(weakref.ref(view))
 
 
+def has_live_views(base: Any) -> bool:
+    """Whether a view of base recorded in the graph is still alive."""
+    views = _VIEWS.get(id(base))
+    return views is not None and views.base() is base and any(r() is not None for r in views.refs)
+
+
 def views_of(base: Tensor) -> list[Tensor]:
     """The live views of base recorded in the graph."""
     views = _VIEWS.get(id(base))
@@ -260,3 +270,6 @@ def setitem_view_name(key: Any) -> str | None:
             return None
         name = "Unsqueeze" if k is None else "Slice" if isinstance(k, slice) else "Select"
     return name
+
+
+_function._live_views = has_live_views  # backward keeps a view's base while the view lives
