@@ -29,9 +29,6 @@ _LEAF = (
     "a leaf Variable that requires grad is being used in an in-place operation ({op}); "
     "wrap the update in `with mini_autograd.no_grad():` or work on a clone()"
 )
-_LEAF_VIEW = (
-    "a view of a leaf Variable that requires grad is being used in an in-place operation ({op})."
-)
 
 
 def records(t: Tensor, others: tuple[Any, ...]) -> bool:
@@ -84,7 +81,7 @@ def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple
         write(t, result._data)
         return t
     check_leaf(t, op)
-    view = _view_base(t, op)
+    view = _views.view_base(t, op)
     check_overlap(t._data, op, allow=view is None)  # after the graph's errors, as torch
     old = _snapshot(t)
     result = compute(old)
@@ -119,7 +116,7 @@ def set_slice(
         CopySlices.write(base, np_key, value)
         return
     check_leaf(base, op)
-    outer = _view_base(base, op)
+    outer = _views.view_base(base, op)
     if outer is not None:
         check_overlap(base._data[np_key], op, allow=False)
         how = outer[1]
@@ -155,7 +152,8 @@ def _write_through(view: Tensor, base: Tensor, node: Any, value: Any, op: str) -
     """base with its region seen by `node` (the view's node, or a chain of them) set to value,
     as torch's CopySlices: base's gradient keeps flowing outside the region, the write's inside
     it; view is the tensor written."""
-    from .ops.indexing import CopySlices, CopyThrough
+    from .ops.indexing import CopySlices
+    from .ops.strided import CopyThrough
 
     chain = node if isinstance(node, tuple) else (node,)
     if chain[0].name() == "AsStridedBackward0" and not base._data.flags.c_contiguous:
@@ -168,7 +166,7 @@ def _write_through(view: Tensor, base: Tensor, node: Any, value: Any, op: str) -
         new = CopyThrough(chain)._run(old, value)
     else:
         new = CopyThrough(chain, value)._run(old)
-    outer = _view_base(base, op)
+    outer = _views.view_base(base, op)
     if outer is not None:  # base is itself a view: its new value goes into its base
         _write_base(base, outer, new, op)
         return
@@ -227,55 +225,6 @@ def _type_name(t: Tensor) -> str:
     from .ops._util import torch_dtype_name
 
     return torch_dtype_name(t)
-
-
-def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
-    """(base, how) when t is a view of a graph tensor: how is the slice key of a basic index,
-    or the view's node (replayed to find the region); errors for the views torch refuses."""
-    fn = t.grad_fn
-    if not isinstance(t._data, np.ndarray) or t._data.base is None:
-        return None
-    if fn is None:  # a view of a tensor outside the graph, written with an operand of it
-        return _plain_view_base(t, op) if _views._PLAIN else None
-    if getattr(fn, "in_place_view", False):  # x.t_(): x owns the view (ops/inplace_variants.py)
-        return None
-    _views.check_multi_output(t)
-    if fn.is_view and fn.inputs is not None:
-        base = fn.inputs[0]
-        if _root_is_leaf(base):  # a view (of views) of a leaf
-            raise RuntimeError(_LEAF_VIEW.format(op=op))
-        key = getattr(fn, "view_key", None)
-        return base, (fn if key is None else key)
-    if _root_is_leaf(t):
-        raise RuntimeError(_LEAF_VIEW.format(op=op))  # x.t().add_(1) of a leaf x: torch's error
-    raise RuntimeError(
-        f"{op}: in-place operation on a view ({fn.name()}) of a tensor that is part of the graph "
-        "is not supported; apply it to the base tensor, or to a clone()"
-    )
-
-
-def _plain_view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
-    found = _views.plain_view(t)
-    if found is None:
-        return None
-    base, node = found
-    if base.grad_fn is None and base._requires_grad:  # base.requires_grad_() after the view
-        raise RuntimeError(_LEAF_VIEW.format(op=op))
-    key = getattr(node, "view_key", None)
-    return base, (node if key is None else key)
-
-
-def _root_is_leaf(t: Tensor) -> bool:
-    """Whether t is a view (of views) of a leaf: up through the inputs sharing t's memory."""
-    owner = _version._owner(t._data)
-    while t.grad_fn is not None:
-        inputs = t.grad_fn.inputs
-        if not inputs or not isinstance(inputs[0], Tensor):
-            return False
-        t = inputs[0]
-        if _version._owner(t._data) is not owner:
-            return False
-    return True
 
 
 def _refresh_views(base: Tensor, was_plain: bool = False) -> None:

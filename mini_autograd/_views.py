@@ -3,10 +3,10 @@
 The nodes of the view ops (transpose, permute, reshape when it does not copy, diagonal, unfold,
 expand, as_strided, basic indexing) mix in `View`. A view recorded in the graph is its node
 (inputs[0] is its base; the node replays the view on any tensor or array), and is tracked by its
-base: an in-place write through a view rebases the base onto torch's CopySlices (CopySlices and
-CopyThrough in ops/indexing.py, driven by mini_autograd._inplace), and every view of the base
-still alive is rebased onto the new base (torch's AsStridedBackward0; torch does it lazily, at
-the next use, which gives the same graph).
+base: an in-place write through a view rebases the base onto torch's CopySlices (CopySlices in
+ops/indexing.py, CopyThrough in ops/strided.py, driven by mini_autograd._inplace), and every
+view of the base still alive is rebased onto the new base (torch's AsStridedBackward0; torch
+does it lazily, at the next use, which gives the same graph).
 
 Views made outside the graph are remembered too, each entry going with its view: made in grad
 mode (of a tensor that does not require grad), a write through one with an operand of the graph
@@ -22,7 +22,9 @@ import re
 import weakref
 from typing import Any
 
-from . import _function, _grad_mode
+import numpy as np
+
+from . import _function, _grad_mode, _version
 from ._function import Function
 from ._tensor import Tensor
 
@@ -270,6 +272,62 @@ def setitem_view_name(key: Any) -> str | None:
             return None
         name = "Unsqueeze" if k is None else "Slice" if isinstance(k, slice) else "Select"
     return name
+
+
+# --- finding the base a write goes through --------------------------------------------------------
+
+_LEAF_VIEW = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation ({op})."
+)
+
+
+def view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
+    """(base, how) when t is a view of a graph tensor: how is the slice key of a basic index,
+    or the view's node (replayed to find the region); errors for the views torch refuses."""
+    fn = t.grad_fn
+    if not isinstance(t._data, np.ndarray) or t._data.base is None:
+        return None
+    if fn is None:  # a view of a tensor outside the graph, written with an operand of it
+        return _plain_view_base(t, op) if _PLAIN else None
+    if getattr(fn, "in_place_view", False):  # x.t_(): x owns the view (ops/inplace_variants.py)
+        return None
+    check_multi_output(t)
+    if fn.is_view and fn.inputs is not None:
+        base = fn.inputs[0]
+        if _root_is_leaf(base):  # a view (of views) of a leaf
+            raise RuntimeError(_LEAF_VIEW.format(op=op))
+        key = getattr(fn, "view_key", None)
+        return base, (fn if key is None else key)
+    if _root_is_leaf(t):
+        raise RuntimeError(_LEAF_VIEW.format(op=op))  # x.t().add_(1) of a leaf x: torch's error
+    raise RuntimeError(
+        f"{op}: in-place operation on a view ({fn.name()}) of a tensor that is part of the graph "
+        "is not supported; apply it to the base tensor, or to a clone()"
+    )
+
+
+def _plain_view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
+    found = plain_view(t)
+    if found is None:
+        return None
+    base, node = found
+    if base.grad_fn is None and base._requires_grad:  # base.requires_grad_() after the view
+        raise RuntimeError(_LEAF_VIEW.format(op=op))
+    key = getattr(node, "view_key", None)
+    return base, (node if key is None else key)
+
+
+def _root_is_leaf(t: Tensor) -> bool:
+    """Whether t is a view (of views) of a leaf: up through the inputs sharing t's memory."""
+    owner = _version._owner(t._data)
+    while t.grad_fn is not None:
+        inputs = t.grad_fn.inputs
+        if not inputs or not isinstance(inputs[0], Tensor):
+            return False
+        t = inputs[0]
+        if _version._owner(t._data) is not owner:
+            return False
+    return True
 
 
 _function._live_views = has_live_views  # backward keeps a view's base while the view lives

@@ -110,42 +110,6 @@ class CopySlices(Node):
         _version.bump(base._data)
 
 
-class CopyThrough(Node):
-    """torch's CopySlices for a write through a view that is no slice (a transpose, a diagonal,
-    a reshape, an expanded slice...): y = x with x's region seen by `chain` (view nodes, replayed
-    in turn) set to v (a tensor, or the number `value`). x's gradient is gy with zeros on the
-    region; v's is the region of gy (recorded under create_graph)."""
-
-    saves = ()
-
-    def __init__(self, chain: tuple[Any, ...], value: Any = None) -> None:
-        self.chain, self.value = chain, value
-        self.node = "torch::autograd::CopySlices"
-
-    def _region(self, a: Any) -> Any:
-        for view in self.chain:
-            a = _views.replay(view, a)
-        return a
-
-    def forward(self, x, v=None):
-        y = np.asarray(x).copy(order="K")  # x's layout: the views replay on it as on x
-        region = self._region(y)
-        region[...] = _fit(self.value if v is None else v, region)
-        return y
-
-    def backward(self, gy, x, v=None):
-        keep = np.ones(np.shape(x), dtype=bool)
-        self._region(keep)[...] = False
-        gx = Where.apply(keep, gy, 0.0)
-        if v is None:
-            return gx
-        gv = self._region(gy)
-        if np.ndim(gv) < np.ndim(v) and data(gv).size == data(v).size:
-            gv = gv.reshape(np.shape(v))  # v had leading size-1 dims that the write dropped
-        need_x, need_v = self.needs_input_grad
-        return (gx if need_x else None), (gv if need_v else None)
-
-
 def _fit(v: Any, target: Any) -> Any:
     """torch drops a value's leading size-1 dims: x[0] = ones(1, 3) is fine."""
     if np.ndim(v):

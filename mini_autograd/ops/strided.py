@@ -18,7 +18,9 @@ import numpy as np
 from .. import _version, _views
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import Node, shape_arg, tensor_arg
+from ._util import Node, data, shape_arg, tensor_arg
+from .elementwise import Where
+from .indexing import _fit
 
 
 def _geometry(a: Any) -> tuple[np.ndarray, int, tuple[int, ...], int]:
@@ -102,6 +104,42 @@ class AsStrided(_views.StridedView, Node):
         scale = None if counts.max(initial=0) <= 1 else 1.0 / counts[dst]
         src = _flat_indices(self.size, self.stride, offset)
         return Regather.apply(gy, src=src, dst=dst, m=m, scale=scale)
+
+
+class CopyThrough(Node):
+    """torch's CopySlices for a write through a view that is no slice (a transpose, a diagonal,
+    a reshape, an expanded slice...): y = x with x's region seen by `chain` (view nodes, replayed
+    in turn) set to v (a tensor, or the number `value`). x's gradient is gy with zeros on the
+    region; v's is the region of gy (recorded under create_graph)."""
+
+    saves = ()
+
+    def __init__(self, chain: tuple[Any, ...], value: Any = None) -> None:
+        self.chain, self.value = chain, value
+        self.node = "torch::autograd::CopySlices"
+
+    def _region(self, a: Any) -> Any:
+        for view in self.chain:
+            a = _views.replay(view, a)
+        return a
+
+    def forward(self, x, v=None):
+        y = np.asarray(x).copy(order="K")  # x's layout: the views replay on it as on x
+        region = self._region(y)
+        region[...] = _fit(self.value if v is None else v, region)
+        return y
+
+    def backward(self, gy, x, v=None):
+        keep = np.ones(np.shape(x), dtype=bool)
+        self._region(keep)[...] = False
+        gx = Where.apply(keep, gy, 0.0)
+        if v is None:
+            return gx
+        gv = self._region(gy)
+        if np.ndim(gv) < np.ndim(v) and data(gv).size == data(v).size:
+            gv = gv.reshape(np.shape(v))  # v had leading size-1 dims that the write dropped
+        need_x, need_v = self.needs_input_grad
+        return (gx if need_x else None), (gv if need_v else None)
 
 
 def _check_bounds(size: Sequence[int], stride: Sequence[int], offset: int, m: int, item: int):
