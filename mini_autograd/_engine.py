@@ -373,7 +373,7 @@ def _accumulate(x: Tensor, g: Any, owned: bool = False) -> None:
         if old is not None:
             x._grad = old + g
         elif g._requires_grad:  # torch copies it into a new tensor: its node is CopyBackwards
-            from ._inplace import Copy
+            from ._inplace_nodes import Copy
 
             x._grad = Copy()._run(_make(np.empty_like(x._data)), g)
         else:

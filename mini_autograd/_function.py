@@ -24,6 +24,12 @@ _new = Tensor.__new__
 _float64, _ndarray = np.float64, np.ndarray
 _gc_isenabled, _gc_disable, _gc_enable = _gcpause._isenabled, _gcpause._disable, _gcpause._enable
 
+
+def _live_views(base: Any) -> bool:
+    """Whether base has views alive (set by mini_autograd._views, which imports this module)."""
+    return False
+
+
 # needs_input_grad of one- and two-input nodes, shared rather than built per node
 _ONE_NEEDS = (True,)
 _TWO_NEEDS = ((None, (False, True)), ((True, False), (True, True)))
@@ -65,6 +71,8 @@ class Function:
     #: needs only shapes (add, sum, reshape, slicing) declares () so that an input written in place
     #: after the op ran is no error, as in torch; the safe default makes such a write an error.
     saves: tuple[int, ...] | None = None
+    #: set on the nodes of view ops (`_views.View`): the result shares its input's memory
+    is_view = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # the class takes torch's node name (`type(y.grad_fn).__name__ == "AddBackward0"`, as in
@@ -294,8 +302,8 @@ class Function:
         if self.save_output or self.saves is None or self.saved_tensors_of_inputs():
             self.__dict__.clear()
             self.needs_input_grad = None  # freed: backward through it again raises
-        elif self.__dict__.get("view_key") is not None:
-            return  # a view's base stays: in-place writes go through it
+        elif self.is_view and _live_views(inputs[0]):
+            return  # a view's base stays while the view does: in-place writes go through it
         for x in inputs:  # only big arrays (a 0-d result is a numpy scalar): stubs cost time
             if type(x) is Tensor and type(x._data) is _ndarray and x._data.nbytes > 4096:
                 self.inputs = tuple([_stub(x) for x in inputs])

@@ -6,21 +6,22 @@ value and old place in the graph), writes the result into x's memory, and rebase
 node. Nodes made before the write keep reaching x's old node (`Tensor._rebased` remembers it), and
 a node that saved x's old value notices the write through the version counter. When the op's own
 backward needs the old value (`x.mul_(y)` with y requiring grad), the snapshot keeps a copy, as
-torch keeps the original self. An in-place op on a slice of a graph tensor (`y[0].mul_(2)`,
-`y[0] = v`) rebases the tensor it is a view of, with torch's CopySlices node.
+torch keeps the original self. An in-place op on a view of a graph tensor (`y[0].mul_(2)`,
+`y[0] = v`, `y.t().add_(1)`, `y.diagonal().zero_()`) rebases the tensor it is a view of, with
+torch's CopySlices node, then the view and the base's other views onto it (mini_autograd._views).
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import _grad_mode, _version
+from . import _grad_mode, _version, _views
+from ._function import Function
+from ._inplace_nodes import Copy, Fill
 from ._tensor import Tensor, _make
-from .ops._util import Node
 
 _grad_state = _grad_mode.state
 
@@ -28,15 +29,14 @@ _LEAF = (
     "a leaf Variable that requires grad is being used in an in-place operation ({op}); "
     "wrap the update in `with mini_autograd.no_grad():` or work on a clone()"
 )
-_LEAF_VIEW = (
-    "a view of a leaf Variable that requires grad is being used in an in-place operation ({op})."
-)
 
 
 def records(t: Tensor, others: tuple[Any, ...]) -> bool:
     """Whether an in-place op on t with these operands must be recorded in the graph."""
     if not _grad_state.enabled:
         return False
+    if _views._NO_GRAD:
+        _views.check_no_grad_view(t, others)
     return t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
 
 
@@ -57,12 +57,13 @@ _OVERLAP = (
 _OVERLAP_OK = ("fill_", "zero_")
 
 
-def check_overlap(a: Any, op: str) -> None:
-    """torch's error for writing a tensor whose elements share memory (an expanded one)."""
-    if op in _OVERLAP_OK or type(a) is not np.ndarray or a.flags.c_contiguous:
+def check_overlap(a: Any, op: str, allow: bool = True) -> None:
+    """torch's error for writing a tensor whose elements share memory (an expanded one); fill_
+    and zero_ may, unless the write goes through a view into the graph (allow=False)."""
+    if (allow and op in _OVERLAP_OK) or type(a) is not np.ndarray or a.flags.c_contiguous:
         return
     if any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape, strict=True)):
-        raise RuntimeError(f"{op}: {_OVERLAP}")
+        raise RuntimeError(_OVERLAP)  # torch's text (it does not name the op)
 
 
 def check_leaf(t: Tensor, op: str) -> None:
@@ -73,14 +74,15 @@ def check_leaf(t: Tensor, op: str) -> None:
 
 def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple = ()) -> Tensor:
     """Run `compute(old t) -> result` in place on t, recording it when the graph needs it."""
-    check_overlap(t._data, op)
     if not records(t, others):
+        check_overlap(t._data, op)
         result = compute(t)
         _check_fits(t, result, op)
         write(t, result._data)
         return t
     check_leaf(t, op)
-    view = _view_base(t, op)
+    view = _views.view_base(t, op)
+    check_overlap(t._data, op, allow=view is None)  # after the graph's errors, as torch
     old = _snapshot(t)
     result = compute(old)
     _check_fits(t, result, op)
@@ -89,10 +91,8 @@ def apply(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], others: tuple
     node = result.grad_fn
     if node is not None and _saves_input(node, old):
         old._data = np.array(old._data)  # the op reads x's old value: keep it, as torch
-    if view is not None:  # y[k].mul_(2) is y[k] = y[k] * 2: y is rebased, then the slice
-        base, key = view
-        set_slice(base, key, result, op, normalized=True)
-        _follow(t, base, key)
+    if view is not None:  # y[k].mul_(2) is y[k] = y[k] * 2: y is rebased, then the view
+        _write_base(t, view, result, op)
         return t
     write(t, result._data)
     rebase(t, node, result._output_nr, old)
@@ -107,38 +107,75 @@ def set_slice(
     base: Tensor, key: Any, value: Any, op: str = "index_put_", normalized: bool = False
 ) -> None:
     """base[key] = value, recorded as torch's CopySlices when the graph needs it."""
-    from .ops.indexing import CopySlices, normalize_key
+    from .ops.indexing import CopySlices, Index, _is_basic, normalize_key
 
     np_key = key if normalized else normalize_key(key, base._data.shape)[0]
+    if _views._NO_GRAD and not normalized and _grad_state.enabled:
+        _views.check_no_grad_view(base, (value,), _views.setitem_view_name(key))
     if not records(base, (value,)):
         CopySlices.write(base, np_key, value)
         return
     check_leaf(base, op)
-    outer = _view_base(base, op)
+    outer = _views.view_base(base, op)
+    if outer is not None:
+        check_overlap(base._data[np_key], op, allow=False)
+        how = outer[1]
+        if isinstance(how, Function) and how.strided and _is_basic(np_key):
+            # base[key] of an expanded base: the write reaches the memory under it, as torch's
+            chain = (how, Index(np_key, "SliceBackward0"))
+            _write_through(base, outer[0], chain, value, op)
+            return
     old = _snapshot(base)
     if isinstance(value, Tensor):
         result = CopySlices(np_key)._run(old, value)
     else:
         result = CopySlices(np_key, value)._run(old)
-    if outer is not None:  # base is itself a slice: write its whole new value into its base
-        set_slice(outer[0], outer[1], result, op, normalized=True)
-        _follow(base, *outer)
+    if outer is not None:  # base is itself a view: write its whole new value into its base
+        _write_base(base, outer, result, op)
         return
     CopySlices.write(base, np_key, value)
     rebase(base, result.grad_fn, 0, old)
-    _refresh_views(base)
+    _refresh_views(base, old.grad_fn is None)
 
 
-def _follow(view: Tensor, base: Tensor, key: Any) -> None:
-    """The slice `view` of base, written through, reads the new base (unless already refreshed
-    as a tracked view of base): its gradient no longer reaches the values it overwrote."""
-    fn = view.grad_fn
-    if fn is None or fn.inputs is None or fn.inputs[0] is not base:
-        return  # rebased onto the new base already
-    from .ops.indexing import Index
+def _write_base(view: Tensor, how: tuple[Tensor, Any], result: Tensor, op: str) -> None:
+    """view's new value is result (recorded): base (view's base, a slice key or the view's node)
+    is rebased onto torch's CopySlices, then view onto the new base."""
+    base, key = how
+    if isinstance(key, Function):
+        _write_through(view, base, key, result, op)
+    else:
+        set_slice(base, key, result, op, normalized=True)
 
-    fresh = Index(key, "AsStridedBackward0")._run(base)  # as torch
-    rebase(view, fresh.grad_fn, 0, _snapshot(view))
+
+def _write_through(view: Tensor, base: Tensor, node: Any, value: Any, op: str) -> None:
+    """base with its region seen by `node` (the view's node, or a chain of them) set to value,
+    as torch's CopySlices: base's gradient keeps flowing outside the region, the write's inside
+    it; view is the tensor written."""
+    from .ops.indexing import CopySlices
+    from .ops.strided import CopyThrough
+
+    chain = node if isinstance(node, tuple) else (node,)
+    if chain[0].name() == "AsStridedBackward0" and not base._data.flags.c_contiguous:
+        raise RuntimeError(
+            f"{op}: in-place operation through as_strided of a non-contiguous tensor of the graph "
+            "is not supported; apply it to a contiguous base, or to a clone()"
+        )
+    old = _snapshot(base)
+    if isinstance(value, Tensor):
+        new = CopyThrough(chain)._run(old, value)
+    else:
+        new = CopyThrough(chain, value)._run(old)
+    outer = _views.view_base(base, op)
+    if outer is not None:  # base is itself a view: its new value goes into its base
+        _write_base(base, outer, new, op)
+        return
+    if len(chain) == 1:
+        write(view, value._data)
+    else:  # view[key] = value
+        CopySlices.write(view, chain[-1].key, value)
+    rebase(base, new.grad_fn, 0, old)
+    _refresh_views(base, old.grad_fn is None)
 
 
 def rebase(t: Tensor, fn: Any, nr: int, old: Tensor) -> None:
@@ -190,115 +227,23 @@ def _type_name(t: Tensor) -> str:
     return torch_dtype_name(t)
 
 
-def _view_base(t: Tensor, op: str) -> tuple[Tensor, Any] | None:
-    """(base, key) when t is a slice (basic index) of a graph tensor; errors for other views."""
-    fn = t.grad_fn
-    if fn is None or not isinstance(t._data, np.ndarray) or t._data.base is None:
-        return None
-    if getattr(fn, "in_place_view", False):  # x.t_(): x owns the view (ops/inplace_variants.py)
-        return None
-    key = getattr(fn, "view_key", None)
-    if fn.inputs is not None and key is not None:
-        base = fn.inputs[0]
-        if base.grad_fn is None:
-            raise RuntimeError(_LEAF_VIEW.format(op=op))
-        return base, key
-    if _root_is_leaf(t):
-        raise RuntimeError(_LEAF_VIEW.format(op=op))  # x.t().add_(1) of a leaf x: torch's error
-    raise RuntimeError(
-        f"{op}: in-place operation on a view ({fn.name()}) of a tensor that is part of the graph "
-        "is not supported; apply it to the base tensor, or to a clone()"
-    )
-
-
-def _root_is_leaf(t: Tensor) -> bool:
-    """Whether t is a view (of views) of a leaf: up through the inputs sharing t's memory."""
-    owner = _version._owner(t._data)
-    while t.grad_fn is not None:
-        inputs = t.grad_fn.inputs
-        if not inputs or not isinstance(inputs[0], Tensor):
-            return False
-        t = inputs[0]
-        if _version._owner(t._data) is not owner:
-            return False
-    return True
-
-
-#: id(base tensor) -> weakrefs of the slices taken of it in the graph, which follow its writes
-_VIEWS: dict[int, list[weakref.ref]] = {}
-
-
-def track_view(base: Tensor, view: Tensor) -> None:
-    """Remember that `view` (a slice of the non-leaf `base`) must follow base's writes."""
-    if base.grad_fn is None:
-        return
-    key = id(base)
-    views = _VIEWS.get(key)
-    if views is None or views[0]() is not base:
-        views = _VIEWS[key] = [weakref.ref(base, lambda _, key=key: _VIEWS.pop(key, None))]
-    elif len(views) > 16:
-        views[1:] = [r for r in views[1:] if r() is not None]
-    views.append(weakref.ref(view))
-
-
-def _refresh_views(base: Tensor) -> None:
-    """Slices taken of base before a recorded write now read the new base, as torch's views."""
-    views = _VIEWS.get(id(base))
-    if not views or views[0]() is not base:
-        return
-    from .ops.indexing import Index
-
-    for ref in views[1:]:
-        v = ref()
-        if v is None:
+def _refresh_views(base: Tensor, was_plain: bool = False) -> None:
+    """Views of base taken before a recorded write now read the new base, as torch's views
+    (replayed on it, as torch's AsStridedBackward0); and so do their own views. When base was
+    outside the graph before the write, so were its views: they join it too."""
+    for v in _views.views_of(base):
+        fn = v.grad_fn
+        if fn is None or not fn.is_view or fn.inputs is None or fn.inputs[0] is not base:
             continue
-        key = getattr(v.grad_fn, "view_key", None)
-        if key is None:
-            continue
-        fresh = Index(key, "AsStridedBackward0")._run(base)  # torch replays the view as_strided
+        fresh = _views.replay(fn, base, "AsStridedBackward0")
         rebase(v, fresh.grad_fn, 0, _snapshot(v))
         _refresh_views(v)
-
-
-# --- the nodes of torch's in-place-only ops -----------------------------------------------------
-
-
-class Fill(Node):
-    """x.fill_(v) / x.zero_(): nothing flows back to x; a 0-d tensor v gets the sum of gy."""
-
-    saves = ()
-
-    def __init__(self, value: Any, node: str) -> None:
-        self.value, self.node = value, node
-
-    def forward(self, x, v=None):
-        return np.full(np.shape(x), self.value if v is None else v, dtype=np.asarray(x).dtype)
-
-    def backward(self, gy, x, v=None):
-        if v is None:
-            return gy * 0.0
-        need_x, need_v = self.needs_input_grad
-        return (gy * 0.0 if need_x else None), (gy.sum() if need_v else None)
-
-
-class Copy(Node):
-    """x.copy_(src): src broadcast to x's shape and cast to its dtype; the gradient goes to src."""
-
-    saves = ()
-
-    node = "CopyBackwards"
-
-    def name(self) -> str:
-        return "torch::autograd::CopyBackwards"
-
-    def forward(self, x, src):
-        return np.array(np.broadcast_to(src, np.shape(x)), dtype=np.asarray(x).dtype)
-
-    def backward(self, gy, x, src):
-        need_x, need_src = self.needs_input_grad
-        # torch's zeros_like(grad) for the overwritten tensor: a constant, recording nothing
-        zeros = _make(np.zeros_like(gy._data)) if isinstance(gy, Tensor) else np.zeros_like(gy)
-        return (zeros if need_x else None), (gy if need_src else None)
+    if was_plain and _views._PLAIN:
+        for v, node in _views.plain_views_of(base):
+            fresh = _views.replay(node, base, "AsStridedBackward0")
+            rebase(v, fresh.grad_fn, 0, _snapshot(v))
+            _views.track(base, v)
+            _refresh_views(v, True)
 
 
 # --- the methods ----------------------------------------------------------------------------------
@@ -353,7 +298,6 @@ def fill_(self: Tensor, value: Any) -> Tensor:
 
 def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     """Copy src's values (broadcast to this shape, cast to this dtype) in place."""
-    check_overlap(self._data, "copy_")
     value = _value(src) if isinstance(src, Tensor) else np.asarray(src)
     if np.broadcast_shapes(np.shape(value), self._data.shape) != self._data.shape:
         raise RuntimeError(
@@ -361,6 +305,7 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
             f"of self {list(self.shape)}"
         )
     if not records(self, (src,)):
+        check_overlap(self._data, "copy_")
         write(self, value)
         return self
     return apply(self, "copy_", lambda t: Copy()._run(t, src), (src,))

@@ -178,6 +178,7 @@ INPLACE_CASES = [
     Case("t_", ()),
     Case("t_", (), x=X[0], id="t_-1d"),
     Case("transpose_", (0, 1)),
+    Case("as_strided_", ((2, 2), (1, 2), 1)),
     Case("swapaxes_", (1, 0)),
     Case("swapdims_", (0, -1)),
     Case("squeeze_", (), x=X.reshape(1, 3, 1, 4)),
@@ -363,6 +364,7 @@ _ARGS = {
     "clip": (0.4, 0.7),
     "clamp_min": (0.5,),
     "clamp_max": (0.5,),
+    "as_strided": ((2, 2), (1, 2), 1),
 }
 
 

@@ -37,14 +37,9 @@ VIEWS = {
     "chunk": lambda b: b.chunk(2, 1)[1],
     "unbind": lambda b: b.unbind(0)[1],
     "expand": lambda b: b[:1].expand(3, 4),
+    "as_strided": lambda b: b.as_strided((2, 2), (4, 1), 1),
     "detach": lambda b: b.detach(),
 }
-
-#: views torch returns that our graph cannot yet rebase after a write (ours refuses, loudly)
-NOT_REBASED = {
-    "transpose", "t", "T", "mT", "permute", "diagonal", "unsqueeze", "squeeze", "view", "reshape",
-    "flatten", "unflatten", "movedim", "unfold", "t().t()",
-}  # fmt: skip
 
 
 def writes(T: Any) -> dict[str, Any]:
@@ -106,18 +101,9 @@ def _cases(situation: str) -> list[Any]:
     out = []
     for view in VIEWS:
         for write in WRITES:
-            marks = ()
-            if situation == "non-leaf" and view in NOT_REBASED:
-                marks = pytest.mark.xfail(
-                    strict=True, reason="torch rebases the view (AsStridedBackward0); ours refuses"
-                )
-            elif situation != "plain" and view == "expand":
-                marks = pytest.mark.xfail(
-                    strict=False, reason="torch checks the overlap first / in CopySlices too"
-                )
-            elif situation != "plain" and view in ("split", "chunk", "unbind"):
-                continue  # both refuse (below); torch's message names the multi-output view
-            out.append(pytest.param(situation, view, write, marks=marks, id=f"{view}-{write}"))
+            if situation != "plain" and view in ("split", "chunk", "unbind"):
+                continue  # both refuse (test_semantics_views_modes.py checks torch's message)
+            out.append(pytest.param(situation, view, write, id=f"{view}-{write}"))
     return out
 
 

@@ -41,6 +41,7 @@ from . import (  # noqa: F401 - registration
     solve,
     sorting,
     stats,
+    strided,
     trig,
     unary,
     vision,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _views
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
@@ -24,8 +25,10 @@ def _diag_index(shape: tuple[int, ...], offset: int, d1: int, d2: int) -> tuple:
     return tuple(key)
 
 
-class Diagonal(Node):
+class Diagonal(_views.View, Node):
     """the diagonal of dims d1, d2 (moved last): the gradient is embedded back on it"""
+
+    saves = ()  # backward needs only x's shape
 
     def __init__(self, offset: int, d1: int, d2: int, node: str = "DiagonalBackward0") -> None:
         self.offset, self.d1, self.d2, self.node = offset, d1, d2, node

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import _views
 from .._tensor import Tensor
 from ._registry import register
 from ._util import Node, tensor_arg
@@ -96,8 +97,10 @@ def _tensor_unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor
     return UnfoldDim(idx, d, count, size)._run(x)
 
 
-class UnfoldDim(Node):
+class UnfoldDim(_views.StridedView, Node):
     """Tensor.unfold's windows along one dim as a new last dim: the gradient sums them back."""
+
+    saves = ()  # backward needs only x's shape
 
     def __init__(self, idx: np.ndarray, dim: int, count: int, size: int) -> None:
         self.idx, self.dim, self.count, self.size = idx, dim, count, size

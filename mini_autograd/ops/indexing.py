@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _inplace, _version
+from .. import _inplace, _version, _views
 from .._function import Function
 from .._tensor import Tensor, _make, _wrap_dim
 from .._warn_once import user_stacklevel
@@ -17,7 +17,7 @@ from ._util import Node, data, tensor_arg
 from .elementwise import Where
 
 
-class Index(Node):
+class Index(_views.View, Node):
     """y = x[key]: the gradient is scattered back into zeros of x's shape (adding repeats)."""
 
     saves = ()  # backward needs only x's shape
@@ -26,6 +26,8 @@ class Index(Node):
         self.key, self.node = key, node
         # a basic key (ints, slices, None, ...) gives a view: in-place writes go to the base
         self.view_key = key if node != "IndexBackward0" and _is_basic(key) else None
+        if self.view_key is None:
+            self.is_view = False
 
     def forward(self, x):
         y = x[self.key]
@@ -245,10 +247,7 @@ def getitem(input: Tensor, key: Any) -> Tensor:
             # where numpy would broadcast the int with the list and put their dims first
             ints, rest = _split_ints(np_key)
             return Index(rest)._run(Index(ints, "SelectBackward0")._run(input))
-        y = Index(np_key, node)._run(input)
-        if y.grad_fn is not None and node != "IndexBackward0":
-            _inplace.track_view(input, y)
-        return y
+        return Index(np_key, node)._run(input)
     except IndexError as err:
         msg = str(err).replace("axis", "dimension")
         raise IndexError(f"{msg} (indexing a tensor of shape {list(input._data.shape)})") from None

@@ -160,6 +160,7 @@ _VIEWS: dict[str, Callable[..., str]] = {
     "swapdims": lambda *_: "TransposeBackward1",
     "squeeze": _squeeze_node,
     "unsqueeze": lambda *_: "UnsqueezeBackward1",
+    "as_strided": lambda *_: "AsStridedBackward1",
 }
 
 
@@ -227,7 +228,7 @@ _TOP = (
     "clip", "cos", "cosh", "deg2rad", "erf", "exp2", "exp", "expm1", "fix", "floor", "frac",
     "log10", "log1p", "log2", "log", "nan_to_num", "neg", "negative", "rad2deg", "reciprocal",
     "relu", "round", "rsqrt", "sigmoid", "sin", "sinc", "sinh", "sqrt", "square", "tan", "tanh",
-    "trunc", "xlogy",
+    "trunc", "xlogy", "as_strided",
 )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import _views
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
@@ -61,7 +62,7 @@ class Stack(Function):
         return tuple(grads) if len(xs) > 1 else grads[0]
 
 
-class Split(Node):
+class Split(_views.MultiView, Node):
     """split along dim into pieces of `sizes`: the gradients are joined, zeros for unused pieces."""
 
     saves = ()  # backward needs only shapes
@@ -87,7 +88,7 @@ class Split(Node):
         return Cat.apply(*parts, dim=self.dim) if len(parts) > 1 else parts[0]
 
 
-class Unbind(Function):
+class Unbind(_views.MultiView, Node):
     """the slices along dim, as views: their gradients are stacked back (zeros for unused ones)."""
 
     saves = ()  # backward needs only shapes

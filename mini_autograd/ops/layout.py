@@ -14,7 +14,7 @@ from ._util import Node, shape_arg, tensor_arg
 from ._util import dims as _dims
 from .indexing import Index
 from .join import _tensor_list, cat
-from .shape import Expand, Permute, Reshape, _infer_shape
+from .shape import Expand, Permute, Reshape, _infer_shape, check_viewable
 
 
 class Repeat(Node):
@@ -242,7 +242,9 @@ def view_as(input: Tensor, other: Tensor) -> Tensor:
     """input viewed in other's shape."""
     x = tensor_arg(input, "view_as")
     shape = tensor_arg(other, "view_as", "other")._data.shape
-    return Reshape(_infer_shape(shape, x._data.size, x._data.shape))._run(x)
+    target = _infer_shape(shape, x._data.size, x._data.shape)
+    check_viewable(x, target)
+    return Reshape(target)._run(x)
 
 
 @register(top=False)

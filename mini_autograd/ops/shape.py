@@ -8,15 +8,15 @@ from typing import Any
 
 import numpy as np
 
+from .. import _views
 from .._engine import sum_to_array
-from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from .._warn_once import warn_once
 from ._registry import register
 from ._util import Node, dims, shape_arg, tensor_arg
 
 
-class Reshape(Node):
+class Reshape(_views.View, Node):
     """reshape: the gradient is reshaped back. `node` is torch's name for the view it stands for."""
 
     saves = ()  # backward needs only shapes
@@ -31,7 +31,7 @@ class Reshape(Node):
         return Reshape.apply(gy, shape=np.shape(x))
 
 
-class Expand(Function):
+class Expand(_views.StridedView, Node):
     """broadcast to a larger shape: the gradient is summed back."""
 
     saves = ()  # backward needs only shapes
@@ -67,7 +67,7 @@ class SumToSize(Node):
         return Expand.apply(gy, shape=np.shape(x))
 
 
-class Transpose(Node):
+class Transpose(_views.View, Node):
     """swap two axes: the gradient swaps them back."""
 
     saves = ()  # backward needs only shapes
@@ -82,7 +82,7 @@ class Transpose(Node):
         return Transpose.apply(gy, dim0=self.dim0, dim1=self.dim1)
 
 
-class Permute(Function):
+class Permute(_views.View, Node):
     """reorder axes: the gradient takes the inverse order."""
 
     saves = ()  # backward needs only shapes
@@ -124,10 +124,25 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
 
 @register(top=False)
 def view(input: Tensor, *shape: Any) -> Tensor:
-    """The same elements in a new shape (every tensor here is contiguous, so always allowed)."""
+    """The same memory in a new shape: refused, as torch's, when the strides cannot express it
+    (a transposed tensor flattened), where reshape would copy."""
     x = tensor_arg(input, "view")
     target = _infer_shape(shape_arg(shape), x._data.size, x._data.shape)
+    check_viewable(x, target)
     return Reshape(target)._run(x)
+
+
+def check_viewable(x: Tensor, shape: tuple[int, ...]) -> None:
+    """torch's error for a view() whose shape the memory's strides cannot give."""
+    a = x._data
+    if type(a) is np.ndarray and not a.flags.c_contiguous:
+        try:
+            np.reshape(a, shape, copy=False)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
 
 
 @register()
