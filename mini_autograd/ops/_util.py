@@ -156,7 +156,8 @@ def dims(dim: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...]
         return (_wrap_dim(int(dim), ndim, op),)
     axes = tuple(_wrap_dim(int(d), ndim, op) for d in dim)
     if len(set(axes)) != len(axes):
-        raise RuntimeError(f"{op}: dim {list(dim)} appears multiple times in the list of dims")
+        twice = next(a for i, a in enumerate(axes) if a in axes[:i])
+        raise RuntimeError(f"{op}: dim {twice} appears multiple times in the list of dims")
     return axes
 
 

@@ -35,7 +35,7 @@ class Cumsum(Node):
         self.dim = dim
 
     def forward(self, x):
-        return np.cumsum(x, axis=self.dim) if np.ndim(x) else x.copy()
+        return np.cumsum(x, axis=self.dim, dtype=x.dtype) if np.ndim(x) else x.copy()
 
     def backward(self, gy, x):
         return _rev_cumsum(gy, self.dim) if np.ndim(x) else gy
@@ -52,7 +52,7 @@ class Cumprod(Node):
         self.dim = dim
 
     def forward(self, x):
-        return np.cumprod(x, axis=self.dim) if np.ndim(x) else x.copy()
+        return np.cumprod(x, axis=self.dim, dtype=x.dtype) if np.ndim(x) else x.copy()
 
     def backward(self, gy, x):
         if not np.ndim(x) or np.shape(x)[self.dim] <= 1 or not data(x).size:
@@ -159,7 +159,7 @@ def _scan_arg(input: Tensor, dim: int, op: str, dtype) -> tuple[Tensor, int]:
     x = tensor_arg(input, op)
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and op in ("cumsum", "cumprod"):
+    elif x._data.dtype.kind in "biu" and op in ("cumsum", "cumprod"):
         x = x.to(_dtype.int64)
     return x, _wrap_dim(dim, x._data.ndim, op) if x._data.ndim else 0
 
