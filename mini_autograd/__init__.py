@@ -35,6 +35,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
+from ._creation_more import logspace, normal, scalar_tensor, tril_indices, triu_indices
 from ._device import (
     channels_last,
     channels_last_3d,

@@ -71,7 +71,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables." + hint)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients "
+                "only Tensors of floating point and complex dtype can require gradients "
                 f"(got {self.dtype}); convert first, e.g. x.float()"
             )
         self._requires_grad = bool(value)
@@ -460,6 +460,11 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
     if isinstance(data, range):
         data = list(data)
     if isinstance(data, list | tuple):
+        first = data
+        while isinstance(first, list | tuple) and len(first):  # torch reads dims off the firsts
+            first = first[0]
+        if isinstance(first, str | bytes):
+            raise ValueError(f"too many dimensions '{type(first).__name__}'")
         data = _check_nested(data, op)
     try:
         arr = np.array(data)
@@ -472,9 +477,17 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
         arr = arr.astype(float_dtype)
     elif kind == "i":
         arr = arr.astype(np.int64)
+    elif kind == "u" or (kind == "O" and _has_int(data)):  # ints beyond int64
+        raise ValueError("Overflow when unpacking long long")
     elif kind == "O" or kind in "US":
         raise TypeError(f"{op}(): invalid data type in {data!r:.40}; expected numbers")
     return arr
+
+
+def _has_int(data: Any) -> bool:
+    if isinstance(data, list | tuple):
+        return any(_has_int(d) for d in data)
+    return isinstance(data, int) and not isinstance(data, bool)
 
 
 def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
