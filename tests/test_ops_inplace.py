@@ -169,6 +169,10 @@ INPLACE_CASES = [
         Case(f"bitwise_{n}_", (INTS[::-1].copy(),), x=INTS, grad=False)
         for n in ("and", "or", "xor")
     ),
+    *(
+        Case(f"bitwise_{n}_shift_", (np.abs(INTS[::-1]) % 5,), x=INTS, grad=False)
+        for n in ("left", "right")
+    ),
     Case("fill_diagonal_", (5.0,)),
     Case("fill_diagonal_", (5.0,), {"wrap": True}, x=rng.uniform(0, 1, (7, 3)), id="fd-wrap"),
     Case("fill_diagonal_", (5.0,), x=rng.uniform(0, 1, (3, 3, 3)), id="fd-3d"),

@@ -313,7 +313,13 @@ def _same_dtype(fn_cls: type[Function], name: str, doc: str, **reg: object):
     apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
 
     def op(input: Tensor) -> Tensor:
-        return apply(tensor_arg(input, name))
+        x = tensor_arg(input, name)
+        if x._data.dtype == np.bool_:
+            if name == "sign":  # the sign of a truth value is itself
+                return _make(x._data.copy())
+            kernel = name + ("_vml_cpu" if name in ("floor", "ceil") else "_cpu")
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        return apply(x)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
