@@ -69,10 +69,13 @@ from ._random import (
     set_rng_state,
 )
 from ._tensor import Size, Tensor
+from ._tensor_api import LEGACY_TYPES as _LEGACY_TYPES
 from ._typeinfo import finfo, iinfo
 from ._warn_once import is_warn_always_enabled, set_warn_always
 
 __version__ = "0.1.0"
+
+globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor, ...
 
 # torch's aliases for the dtypes
 bool = bool_  # noqa: A001 - torch.bool

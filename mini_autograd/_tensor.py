@@ -46,8 +46,8 @@ class Tensor:
             data = _to_array(args[0], default, "Tensor")
             if not isinstance(args[0], np.ndarray | Tensor):
                 data = data.astype(default, copy=False)
-        else:
-            data = np.zeros(tuple(args), dtype=_dtype.get_default_dtype().np)
+        else:  # Tensor() is empty, of shape [0]
+            data = np.zeros(tuple(args) or (0,), dtype=_dtype.get_default_dtype().np)
         _init(self, data, None, 0, False)
 
     # --- autograd state ------------------------------------------------------------------------
@@ -78,6 +78,11 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:  # type: ignore[no-redef]
         """Set requires_grad in place and return self."""
+        if requires_grad and self.grad_fn is None and self._data.dtype.kind != "f":
+            raise RuntimeError(  # torch's wording differs from the setter's
+                "only Tensors of floating point dtype can require gradients "
+                f"(got {self.dtype}); convert first, e.g. x.float()"
+            )
         self.requires_grad = requires_grad
         return self
 
@@ -312,8 +317,9 @@ class Tensor:
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with {self._data.size} values is "
-                "ambiguous; use .any() or .all()"
+                "Boolean value of Tensor with "
+                f"{'no values' if not self._data.size else 'more than one value'} is ambiguous; "
+                "use .any() or .all()"
             )
         return bool(self._data.reshape(()).item())
 
