@@ -58,6 +58,7 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
+from ._format import set_printoptions
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._random import (
     Generator,

@@ -6,13 +6,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-_PRECISION = 4
-_THRESHOLD = 1000  # more elements than this are summarised with "..."
-_EDGEITEMS = 3
-_LINEWIDTH = 80
+_DEFAULTS = {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80}
+_PROFILES = {
+    "default": _DEFAULTS,
+    "short": {"precision": 2, "threshold": 1000, "edgeitems": 2, "linewidth": 80},
+    "full": {"precision": 4, "threshold": math.inf, "edgeitems": 3, "linewidth": 80},
+}
+#: torch's PRINT_OPTS: more than `threshold` elements are summarised to `edgeitems` per end
+OPTIONS: dict[str, Any] = {**_DEFAULTS, "sci_mode": None}
+
+
+def set_printoptions(
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    profile: str | None = None,
+    sci_mode: bool | None = None,
+) -> None:
+    """torch.set_printoptions: a profile ('default', 'short', 'full') and single options; as
+    torch's, every call sets sci_mode (None: chosen per tensor)."""
+    if profile is not None:
+        OPTIONS.update(_PROFILES[profile])
+    given = {"precision": precision, "threshold": threshold, "edgeitems": edgeitems}
+    given["linewidth"] = linewidth
+    OPTIONS.update({k: v for k, v in given.items() if v is not None})
+    OPTIONS["sci_mode"] = sci_mode
 
 
 def _float_formatter(shown: np.ndarray) -> tuple[Callable[[float], str], int]:
@@ -25,12 +48,15 @@ def _float_formatter(shown: np.ndarray) -> tuple[Callable[[float], str], int]:
     if nonzero.size:
         hi, lo = float(nonzero.max()), float(nonzero.min())
         sci = hi / lo > 1000.0 or hi > 1e8 or (not int_mode and lo < 1e-4)
+    if OPTIONS["sci_mode"] is not None:
+        sci = bool(OPTIONS["sci_mode"])
+    precision = OPTIONS["precision"]
     if sci:
-        fmt = f"{{:.{_PRECISION}e}}"
+        fmt = f"{{:.{precision}e}}"
     elif int_mode:
         fmt = "{:.0f}."
     else:
-        fmt = f"{{:.{_PRECISION}f}}"
+        fmt = f"{{:.{precision}f}}"
 
     def render(v: float) -> str:
         if np.isnan(v):
@@ -45,10 +71,10 @@ def _float_formatter(shown: np.ndarray) -> tuple[Callable[[float], str], int]:
 
 def _summarised(values: np.ndarray) -> np.ndarray:
     """The elements a summarised print shows (the first and last few along every dimension)."""
-    out = values
+    out, edge = values, OPTIONS["edgeitems"]
     for axis in range(values.ndim):
-        if out.shape[axis] > 2 * _EDGEITEMS:
-            idx = list(range(_EDGEITEMS)) + list(range(-_EDGEITEMS, 0))
+        if out.shape[axis] > 2 * edge:
+            idx = list(range(edge)) + list(range(-edge, 0)) if edge else []
             out = np.take(out, idx, axis=axis)
     return out
 
@@ -56,11 +82,12 @@ def _summarised(values: np.ndarray) -> np.ndarray:
 def _vector(
     row: np.ndarray, indent: int, summarize: bool, fmt: Callable[[object], str], width: int
 ):
-    per_line = max(1, math.floor((_LINEWIDTH - indent) / (width + 2)))
-    items = row.tolist()
-    if summarize and len(items) > 2 * _EDGEITEMS:
-        cells = [fmt(v) for v in items[:_EDGEITEMS]] + [" ..."]
-        cells += [fmt(v) for v in items[-_EDGEITEMS:]]
+    per_line = max(1, math.floor((OPTIONS["linewidth"] - indent) / (width + 2)))
+    items, edge = row.tolist(), OPTIONS["edgeitems"]
+    if summarize and not edge:
+        cells = ["..."]
+    elif summarize and len(items) > 2 * edge:
+        cells = [fmt(v) for v in items[:edge]] + [" ..."] + [fmt(v) for v in items[-edge:]]
     else:
         cells = [fmt(v) for v in items]
     lines = [", ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
@@ -70,9 +97,9 @@ def _vector(
 def _nested(values: np.ndarray, indent: int, summarize: bool, fmt, width: int) -> str:
     if values.ndim == 1:
         return _vector(values, indent, summarize, fmt, width)
-    n = values.shape[0]
-    if summarize and n > 2 * _EDGEITEMS:
-        rows = list(range(_EDGEITEMS)) + [None] + list(range(n - _EDGEITEMS, n))
+    n, edge = values.shape[0], OPTIONS["edgeitems"]
+    if summarize and n > 2 * edge:
+        rows = list(range(edge)) + [None] + list(range(n - edge, n))
     else:
         rows = list(range(n))
     slices = [
@@ -88,13 +115,13 @@ def format_tensor(values: np.ndarray, extras: list[str], prefix: str = "tensor("
         if values.ndim != 1:
             extras = [f"size={tuple(values.shape)}", *extras]
     else:
-        summarize = values.size > _THRESHOLD
+        summarize = values.size > OPTIONS["threshold"]
         shown = _summarised(values) if summarize else values
         if values.dtype.kind == "f":
             render, width = _float_formatter(shown)
         else:
             render = str
-            width = max(len(str(v)) for v in shown.ravel().tolist())
+            width = max((len(str(v)) for v in shown.ravel().tolist()), default=1)
         fmt = lambda v: render(v).rjust(width)  # noqa: E731 - one line, used once
         if values.ndim == 0:
             body = render(values.item())

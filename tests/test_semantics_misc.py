@@ -16,6 +16,19 @@ def stred(make):
     return lambda T: str(make(T)).replace("mini_autograd", "torch")
 
 
+def with_options(make, **options):
+    """The repr of make(T) under set_printoptions(**options), then the defaults again."""
+
+    def program(T):
+        T.set_printoptions(**options)
+        try:
+            return repr(make(T)).replace("mini_autograd", "torch")
+        finally:
+            T.set_printoptions(profile="default")
+
+    return program
+
+
 def gen_under_no_grad(T):
     @T.no_grad()
     def gen():
@@ -205,6 +218,36 @@ PRINT = [
     ),
     Probe("repr wide row wraps", printed(lambda T: T.arange(30.0) / 7)),
     Probe("repr mixed magnitudes", printed(lambda T: T.tensor([0.001, 123.456]))),
+    Probe("printoptions precision", with_options(lambda T: T.tensor([1.23456, 2.0]), precision=2)),
+    Probe(
+        "printoptions sci_mode=False",
+        with_options(lambda T: T.tensor([1e-8, 1.0, 1e8]), sci_mode=False),
+    ),
+    Probe(
+        "printoptions sci_mode=True", with_options(lambda T: T.tensor([1.5, 2.0]), sci_mode=True)
+    ),
+    Probe(
+        "printoptions threshold edgeitems",
+        with_options(lambda T: T.arange(10), threshold=5, edgeitems=1),
+    ),
+    Probe("printoptions linewidth", with_options(lambda T: T.arange(10.0), linewidth=20)),
+    Probe(
+        "printoptions short profile",
+        with_options(lambda T: T.arange(2000.0).reshape(2, 1000) / 3, profile="short"),
+    ),
+    Probe("printoptions full profile", with_options(lambda T: T.arange(1200), profile="full")),
+    Probe(
+        "printoptions 2-d threshold",
+        with_options(lambda T: T.arange(64).reshape(8, 8), threshold=10, edgeitems=2),
+    ),
+    Probe(
+        "printoptions restored",
+        lambda T: (
+            T.set_printoptions(precision=1),
+            T.set_printoptions(profile="default"),
+            repr(T.tensor([1.23456])),
+        )[2],
+    ),
     Probe("str is repr", stred(lambda T: T.tensor([1.0, 2.0]))),
     Probe("format 0-d", lambda T: f"{T.tensor(2.5):.2f}"),
     Probe("format 0-d int", lambda T: f"{T.tensor(7):03d}"),
