@@ -471,7 +471,11 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
             first = first[0]
         if isinstance(first, str | bytes):
             raise ValueError(f"too many dimensions '{type(first).__name__}'")
-        data = _check_nested(data, op)
+        typed: list = []
+        data = _check_nested(data, op, typed=typed)
+        if typed:  # numpy scalars or tensors in the list: their dtypes count, as torch's
+            target = _promoted(data, typed, float_dtype or _dtype.get_default_dtype().np)
+            return np.array(data, dtype=target)
     try:
         arr = np.array(data)
     except ValueError as err:
@@ -496,9 +500,10 @@ def _has_int(data: Any) -> bool:
     return isinstance(data, int) and not isinstance(data, bool)
 
 
-def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
+def _check_nested(seq: Sequence[Any], op: str, dim: int = 0, typed: list | None = None) -> list:
     """Walk a nested list, raising torch's errors for strings, objects and ragged rows; returns
-    it with one-element tensors replaced by their numbers (as torch reads them)."""
+    it with one-element tensors replaced by their numbers (as torch reads them), numpy arrays by
+    lists, and the dtypes of numpy scalars and tensors in `typed`."""
     if dim >= 64:
         raise ValueError(
             f"{op}(): nested sequences deeper than 64 levels are not supported (numpy's limit "
@@ -507,8 +512,12 @@ def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
     first_len = None
     out = list(seq)
     for i, item in enumerate(seq):
+        if isinstance(item, np.ndarray) and item.ndim:  # as torch: its values, its dtype
+            if dim == 0 and i == 0:
+                _warn_ndarrays()
+            item = list(item)  # rows, or numpy scalars that keep the dtype
         if isinstance(item, list | tuple | range):
-            out[i] = _check_nested(item, op, dim + 1)
+            out[i] = _check_nested(item, op, dim + 1, typed)
             if first_len is None:
                 first_len = len(item)
             elif len(item) != first_len:
@@ -525,6 +534,38 @@ def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
                     f"a tensor of shape {list(item.shape)} inside a list)"
                 )
             out[i] = item._data.reshape(()).item()
-        elif not isinstance(item, bool | int | float | np.generic):
+            if typed is not None:
+                typed.append(item._data.dtype)
+        elif isinstance(item, np.generic | np.ndarray):
+            if typed is not None:
+                typed.append(item.dtype)
+        elif not isinstance(item, bool | int | float):
             raise RuntimeError(f"{op}(): Could not infer dtype of {type(item).__name__}")
+    return out
+
+
+def _warn_ndarrays() -> None:
+    warnings.warn(
+        "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
+        "converting the list to a single numpy.ndarray with numpy.array() before converting to "
+        "a tensor.",
+        UserWarning,
+        stacklevel=5,
+    )
+
+
+def _promoted(data: Any, typed: list, float_dtype: np.dtype) -> np.dtype:
+    """torch's dtype for a list holding numpy scalars or tensors: their dtypes promoted with those
+    of the Python numbers beside them (bool, int64, the default float), as torch.promote_types."""
+    out = typed[0]
+    for d in typed[1:]:
+        out = _dtype.promote_types(out, d)
+    stack = [data]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, list | tuple):
+                stack.append(item)
+            elif type(item) in (bool, int, float):
+                py = _dtype._scalar_dtype(item) if type(item) is not float else float_dtype
+                out = _dtype.promote_types(out, np.dtype(py))
     return out

@@ -383,6 +383,27 @@ ARITH = [
     Probe("rfloordiv int", lambda T: 7 // T.tensor([2, -2])),
     Probe("rmod int", lambda T: 7 % T.tensor([3, -3])),
     Probe("rpow float tensor", lambda T: 2 ** T.tensor([0.5, 1.0])),
+    Probe(
+        "frac of int errors",
+        lambda T: T.frac(T.tensor([1])),
+        raises=NotImplementedError,
+        match="\"frac_cpu\" not implemented for 'Long'",
+    ),
+    *[
+        Probe(
+            f"masked_fill with a {d} mask errors",
+            lambda T, d=d: T.ones(2).masked_fill(T.tensor([1, 0], dtype=getattr(T, d)), 2.5),
+            raises=RuntimeError,
+            match=f"but got mask with dtype {c}$",
+        )
+        for d, c in (
+            ("int64", "long int"),
+            ("int32", "int"),
+            ("uint8", "unsigned char"),
+            ("float64", "double"),
+            ("float16", "c10::Half"),
+        )
+    ],
     Probe("logical_and ints", lambda T: T.logical_and(T.tensor([1, 0, 2]), T.tensor([3, 3, 0]))),
     Probe("logical_not float", lambda T: T.logical_not(T.tensor([0.0, 1.5]))),
     Probe("isclose ints", lambda T: T.isclose(T.tensor([1, 2]), T.tensor([1, 3]))),

@@ -3,6 +3,7 @@ integer arithmetic, tensor conversions and Python protocols. Each probe runs in 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from semantics import Probe, check
 
@@ -112,6 +113,41 @@ CREATION = [
         lambda T: T.tensor([[1, 2], [3]]),
         raises=ValueError,
         match="expected sequence of length 2 at dim 1 \\(got 1\\)",
+    ),
+    Probe("tensor of int32 numpy scalars", lambda T: T.tensor([np.int32(1), np.int32(2)])),
+    Probe("tensor of numpy scalars with ints", lambda T: T.tensor([np.int32(1), 2])),
+    Probe("tensor of float64 numpy scalars", lambda T: T.tensor([np.float64(1.5), 2.5])),
+    Probe("tensor of float16 and int64 scalars", lambda T: T.tensor([np.float16(1), np.int64(2)])),
+    Probe("tensor of int8 and int16 scalars", lambda T: T.tensor([np.int8(1), np.int16(2)])),
+    Probe("tensor of a uint8 scalar", lambda T: T.tensor([np.uint8(3)])),
+    Probe("tensor of float and int32 scalar", lambda T: T.tensor([1.5, np.int32(2)])),
+    Probe(
+        "tensor of 0-d tensors keeps their dtype",
+        lambda T: T.tensor([T.tensor(1.5, dtype=T.float64)]),
+    ),
+    Probe(
+        "tensor of an int32 0-d tensor and an int",
+        lambda T: T.tensor([T.tensor(1, dtype=T.int32), 2]),
+    ),
+    Probe(
+        "tensor of a list of arrays",
+        lambda T: T.tensor([np.array([1.0, 2.0]), np.array([3.0, 4.0])]),
+        warns=UserWarning,
+    ),
+    Probe(
+        "tensor of int32 arrays and a list",
+        lambda T: T.tensor([np.array([1, 2], dtype=np.int32), [3, 4]]),
+    ),
+    Probe(
+        "tensor None errors",
+        lambda T: T.tensor(None),
+        raises=RuntimeError,
+        match="Could not infer dtype of NoneType",
+    ),
+    Probe("tensor of int32 arrays", lambda T: T.tensor([np.array([1, 2], dtype=np.int32)] * 2)),
+    Probe(
+        "tensor of a float16 array and a list",
+        lambda T: T.tensor([np.array([1.0, 2], dtype=np.float16), [1, 2]]),
     ),
     Probe("tensor scalar float", lambda T: T.tensor(3.5)),
     Probe("tensor scalar bool", lambda T: T.tensor(False)),
@@ -355,6 +391,12 @@ REDUCTIONS = [
     ),
     Probe("max of empty along other dim", lambda T: tuple(T.ones(0, 3).max(1))),
     Probe("std of empty is nan", lambda T: T.ones(0).std(), warns=UserWarning),
+    Probe(
+        "logcumsumexp of int errors",
+        lambda T: T.logcumsumexp(ints(T), 0),
+        raises=NotImplementedError,
+        match="\"logcumsumexp_out_cpu\" not implemented for 'Long'",
+    ),
     Probe("logsumexp of int", lambda T: T.logsumexp(ints(T), 1)),
     Probe(
         "norm of int errors",

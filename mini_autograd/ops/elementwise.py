@@ -302,6 +302,13 @@ def _integer_pow(base: Any, exponent: Any) -> Tensor:
     return _make(np.where(negative, inverse.astype(out.dtype), out))
 
 
+#: the C++ type names torch's messages use for each dtype
+_C_TYPES = {
+    "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+    "uint8": "unsigned char", "float64": "double", "float32": "float", "float16": "c10::Half",
+}  # fmt: skip
+
+
 @register(dunders=("__neg__",), aliases=("negative",))
 def neg(input: Tensor) -> Tensor:
     """-input."""
@@ -530,7 +537,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
     if m._data.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{torch_dtype_name(m).lower()}"
+            f"{_C_TYPES.get(m._data.dtype.name, m._data.dtype.name)}"
         )
     tensor_value = isinstance(value, Tensor)
     if tensor_value:

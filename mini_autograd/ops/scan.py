@@ -7,7 +7,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import Node, data, tensor_arg
+from ._util import Node, data, tensor_arg, torch_dtype_name
 from .elementwise import Div, Where
 from .indexing import ScatterAdd
 from .shape import Expand, Permute, Reshape
@@ -205,7 +205,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(input))) along dim, stable for large inputs."""
     x, d = _scan_arg(input, dim, "logcumsumexp", None)
     if x._data.dtype.kind != "f":
-        raise RuntimeError(
-            f"\"logcumsumexp_out_cpu\" not implemented for '{x.dtype}'; use a float tensor"
+        raise NotImplementedError(
+            f"\"logcumsumexp_out_cpu\" not implemented for '{torch_dtype_name(x)}'"
         )
     return LogCumSumExp(d)._run(x)
