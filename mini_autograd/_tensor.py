@@ -102,13 +102,19 @@ class Tensor:
                 )
             if value.shape != self.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: grad is "
-                    f"{list(value.shape)}, tensor is {list(self.shape)}"
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
                 )
             if value._data.dtype != self._data.dtype:
+                from .ops._util import TORCH_DTYPE_NAMES
+                from .ops.elementwise import _C_TYPES  # the ops build on this module
+
                 raise RuntimeError(
-                    f"assigned grad has data of a different type: grad is "
-                    f"{value.dtype}, tensor is {self.dtype}"
+                    "attempting to assign a gradient with dtype "
+                    f"'{_C_TYPES.get(value.dtype.name, value.dtype.name)}' to a tensor with "
+                    f"grad_dtype '{TORCH_DTYPE_NAMES[self.dtype.name]}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype)."
                 )
         self._grad = value
 

@@ -280,6 +280,8 @@ def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
     a, b = binary_operands(input, exponent, "pow")
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     integer = (a if ta else b)._data.dtype.kind in "iub"  # operands share the result dtype now
+    if ta and tb and a._data.dtype == np.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if integer and np.any(data(b) < 0):
         if not tb:  # only a number exponent is refused; a tensor one gives 1/base in integers
             raise RuntimeError("Integers to negative integer powers are not allowed.")

@@ -1,0 +1,227 @@
+"""More op semantics as torch's: sorting ties, creation dtype forms, in-place dtype errors, mixed
+integer promotion, unary ops of integer and bool tensors. Each probe runs in both frameworks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from semantics import Probe, check
+
+P = [
+    Probe("topk ties", lambda T: tuple(T.tensor([1.0, 3.0, 3.0, 2.0]).topk(2))),
+    Probe("sort stable", lambda T: tuple(T.tensor([2, 1, 2, 1]).sort(stable=True))),
+    Probe("unique", lambda T: T.unique(T.tensor([3, 1, 2, 1]))),
+    Probe("unique counts", lambda T: T.unique(T.tensor([3, 1, 2, 1]), return_counts=True)),
+    Probe("argsort desc", lambda T: T.tensor([1, 3, 2]).argsort(descending=True)),
+    Probe("sum of float16", lambda T: T.tensor([1.5, 2.5], dtype=T.float16).sum()),
+    Probe("mean of float16", lambda T: T.tensor([1.5, 2.5], dtype=T.float16).mean()),
+    Probe("cumsum int32 dtype", lambda T: T.tensor([1, 2], dtype=T.int32).cumsum(0)),
+    Probe("max int dim returns", lambda T: tuple(T.tensor([[1, 5], [7, 0]]).max(dim=0))),
+    Probe("min(a,b)", lambda T: T.min(T.tensor([1, 5]), T.tensor([3, 2]))),
+    Probe("max(a, dim) named", lambda T: T.max(T.tensor([[1, 5], [7, 0]]), 1).indices),
+    Probe("clamp int tensor float min", lambda T: T.tensor([1, 5]).clamp(min=2.5)),
+    Probe(
+        "clamp_ int float errors",
+        lambda T: T.tensor([1, 5]).clamp_(min=2.5),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe(
+        "mul_ int by float tensor errors",
+        lambda T: T.tensor([1, 5]).mul_(T.tensor(2.5)),
+        raises=RuntimeError,
+        match="result type Float can't be cast",
+    ),
+    Probe(
+        "sqrt_ int errors",
+        lambda T: T.tensor([1, 4]).sqrt_(),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe(
+        "pow_ int negative",
+        lambda T: T.tensor([2]).pow_(-1),
+        raises=RuntimeError,
+        match="Integers to negative integer powers are not allowed",
+    ),
+    Probe(
+        "zeros_like int requires_grad errors",
+        lambda T: T.zeros_like(T.tensor([1]), requires_grad=True),
+        raises=RuntimeError,
+        match="Only Tensors of floating point",
+    ),
+    Probe("full int fill dtype float", lambda T: T.full((2,), 3, dtype=T.float32)),
+    Probe("full float fill int dtype", lambda T: T.full((2,), 3.7, dtype=T.int64)),
+    Probe("full bool fill int dtype", lambda T: T.full((2,), True, dtype=T.int64)),
+    Probe("linspace tensors", lambda T: T.linspace(T.tensor(0.0), T.tensor(1.0), 3)),
+    Probe("arange float64 precision", lambda T: T.arange(0, 1, 0.1, dtype=T.float64)),
+    Probe("arange 0.1 step count", lambda T: T.arange(1, 2.0000001, 0.1).shape),
+    Probe("tensor nested tuple", lambda T: T.tensor(((1, 2), (3, 4)))),
+    Probe("tensor np float32 scalar", lambda T: T.tensor(np.float32(1.5))),
+    Probe("tensor np int list", lambda T: T.tensor([np.int32(1), np.int32(2)])),
+    Probe(
+        "tensor list of np arrays", lambda T: T.tensor([np.array([1.0, 2.0]), np.array([3.0, 4.0])])
+    ),
+    Probe(
+        "tensor None errors",
+        lambda T: T.tensor(None),
+        raises=RuntimeError,
+        match="Could not infer dtype of NoneType",
+    ),
+    Probe(
+        "tensor dict errors",
+        lambda T: T.tensor({1: 2}),
+        raises=RuntimeError,
+        match="Could not infer dtype of dict",
+    ),
+    Probe(
+        "tensor float64 requires_grad",
+        lambda T: T.tensor([1.0], dtype=T.float64, requires_grad=True),
+    ),
+    Probe("eye dtype int m", lambda T: T.eye(2, 3, dtype=T.int32)),
+    Probe("ones_like float16", lambda T: T.ones_like(T.ones(2, dtype=T.float16))),
+    Probe("empty_like dtype", lambda T: T.empty_like(T.ones(2), dtype=T.int64).dtype),
+    Probe(
+        "randn_like int errors",
+        lambda T: T.randn_like(T.tensor([1, 2])),
+        raises=NotImplementedError,
+        match="\"normal_kernel_cpu\" not implemented for 'Long'",
+    ),
+    Probe(
+        "rand_like int errors",
+        lambda T: T.rand_like(T.tensor([1, 2])),
+        raises=NotImplementedError,
+        match="\"check_uniform_bounds\" not implemented for 'Long'",
+    ),
+    Probe("std dim None keepdim", lambda T: T.ones(2, 3).std(dim=None, keepdim=True)),
+    Probe(
+        "var correction tensor dims",
+        lambda T: T.arange(6.0).reshape(2, 3).var(dim=(0, 1), correction=0),
+    ),
+    Probe("sum keepdim list", lambda T: T.ones(2, 3, 4).sum([0, 2], keepdim=True)),
+    Probe("mean int dtype float16", lambda T: T.tensor([1, 2]).mean(dtype=T.float16)),
+    Probe("prod dtype", lambda T: T.tensor([2, 3]).prod(dtype=T.float32)),
+    Probe("amax multiple dims", lambda T: T.arange(24.0).reshape(2, 3, 4).amax((0, 2))),
+    Probe("argmax keepdim no dim", lambda T: T.arange(6).reshape(2, 3).argmax(keepdim=True)),
+    Probe("all uint8 dim", lambda T: T.tensor([[1, 0]], dtype=T.uint8).all(1)),
+    Probe("any dims tuple", lambda T: T.ones(2, 3).any((0, 1))),
+    Probe("logical_xor", lambda T: T.logical_xor(T.tensor([1, 0]), T.tensor([1.0, 1.0]))),
+    Probe("floor_divide float neg", lambda T: T.tensor([-7.5]) // 2),
+    Probe("remainder float neg", lambda T: T.tensor([-7.5, 7.5]) % -2),
+    Probe("fmod int neg", lambda T: T.fmod(T.tensor([-7]), 3)),
+    Probe("div int by int tensor zero", lambda T: T.tensor([1, 0, -1]) / T.tensor([0, 0, 0])),
+    Probe("int tensor ** float tensor", lambda T: T.tensor([4]) ** T.tensor([0.5])),
+    Probe(
+        "bool ** bool errors",
+        lambda T: T.tensor([True]) ** T.tensor([False]),
+        raises=NotImplementedError,
+        match="\"pow\" not implemented for 'Bool'",
+    ),
+    Probe("float16 ** int", lambda T: T.tensor([2.0], dtype=T.float16) ** 3),
+    Probe("int16 // int8", lambda T: T.tensor([7], dtype=T.int16) // T.tensor([2], dtype=T.int8)),
+    Probe(
+        "uint8 // int8 -> int16",
+        lambda T: T.tensor([7], dtype=T.uint8) // T.tensor([2], dtype=T.int8),
+    ),
+    Probe("uint8 - int8", lambda T: T.tensor([7], dtype=T.uint8) - T.tensor([9], dtype=T.int8)),
+    Probe(
+        "bitwise_and uint8 int8",
+        lambda T: T.tensor([7], dtype=T.uint8) & T.tensor([-1], dtype=T.int8),
+    ),
+    Probe("~ int8", lambda T: ~T.tensor([0, 127], dtype=T.int8)),
+    Probe("where scalar both float", lambda T: T.where(T.tensor([True, False]), 1.0, 0)),
+    Probe(
+        "where bool bool",
+        lambda T: T.where(
+            T.tensor([True, False]), T.tensor([True, True]), T.tensor([False, False])
+        ),
+    ),
+    Probe(
+        "where int8 uint8",
+        lambda T: T.where(
+            T.tensor([True]), T.tensor([1], dtype=T.int8), T.tensor([2], dtype=T.uint8)
+        ),
+    ),
+    Probe(
+        "masked_fill int with float",
+        lambda T: T.tensor([1, 2]).masked_fill(T.tensor([True, False]), 2.5),
+    ),
+    Probe(
+        "masked_fill float mask int errors",
+        lambda T: T.ones(2).masked_fill(T.tensor([1, 0]), 2.5),
+        raises=RuntimeError,
+        match="masked_fill_ only supports boolean masks, but got mask with dtype long int",
+    ),
+    Probe("clamp bool", lambda T: T.tensor([True, False]).clamp(0, 1)),
+    Probe("minimum int float", lambda T: T.minimum(T.tensor([1, 5]), T.tensor([2.5, 0.5]))),
+    Probe(
+        "maximum scalar errors",
+        lambda T: T.maximum(T.tensor([1.0]), 0.5),
+        raises=TypeError,
+        match="maximum\\(\\): argument 'other' \\(position 2\\) must be Tensor, not float",
+    ),
+    Probe("abs int8 min", lambda T: T.tensor([-128], dtype=T.int8).abs()),
+    Probe("neg uint8", lambda T: T.tensor([3], dtype=T.uint8).neg()),
+    Probe("sign uint8", lambda T: T.tensor([3, 0], dtype=T.uint8).sign()),
+    Probe("exp int", lambda T: T.exp(T.tensor([0, 1]))),
+    Probe("exp int8", lambda T: T.exp(T.tensor([0, 1], dtype=T.int8))),
+    Probe("exp float16", lambda T: T.exp(T.tensor([0.0, 1.0], dtype=T.float16))),
+    Probe("log of int64 float32", lambda T: T.log(T.tensor([1, 2]))),
+    Probe("sin of uint8", lambda T: T.sin(T.tensor([1], dtype=T.uint8))),
+    Probe("relu int", lambda T: T.relu(T.tensor([-1, 2]))),
+    Probe("sigmoid bool", lambda T: T.sigmoid(T.tensor([True]))),
+    Probe(
+        "softmax int errors",
+        lambda T: T.softmax(T.tensor([1, 2]), 0),
+        raises=RuntimeError,
+        match="\"softmax_lastdim_kernel_impl\" not implemented for 'Long'",
+    ),
+    Probe("trunc int", lambda T: T.trunc(T.tensor([1, -2]))),
+    Probe(
+        "frac int errors",
+        lambda T: T.frac(T.tensor([1])),
+        raises=RuntimeError,
+        match="\"frac_cpu\" not implemented for 'Long'",
+    ),
+    Probe(
+        "round int decimals errors",
+        lambda T: T.round(T.tensor([123]), decimals=-1),
+        raises=NotImplementedError,
+        match="\"round_cpu\" not implemented for 'Long'",
+    ),
+    Probe(
+        "round of bool errors",
+        lambda T: T.round(T.tensor([True])),
+        raises=NotImplementedError,
+        match="\"round_vml_cpu\" not implemented for 'Bool'",
+    ),
+    Probe(
+        "round int8 decimals errors",
+        lambda T: T.round(T.tensor([3], dtype=T.int8), decimals=1),
+        raises=NotImplementedError,
+        match="\"round_cpu\" not implemented for 'Char'",
+    ),
+    Probe("bool ** 2", lambda T: T.tensor([True, False]) ** 2),
+    Probe("bool ** int tensor", lambda T: T.tensor([True, False]) ** T.tensor([2, 2])),
+    Probe("ceil int", lambda T: T.ceil(T.tensor([1]))),
+    Probe("reciprocal bool", lambda T: T.reciprocal(T.tensor([True]))),
+    Probe("square bool", lambda T: T.square(T.tensor([True, False]))),
+    Probe("square int8", lambda T: T.square(T.tensor([3], dtype=T.int8))),
+    Probe("rsqrt int", lambda T: T.rsqrt(T.tensor([4]))),
+    Probe(
+        "eq int8 uint8", lambda T: T.tensor([-1], dtype=T.int8) == T.tensor([255], dtype=T.uint8)
+    ),
+    Probe("lt float16 scalar", lambda T: T.tensor([1.0], dtype=T.float16) < 1.0001),
+    Probe("eq float32 python float", lambda T: T.tensor([0.1]) == 0.1),
+    Probe("eq float64 python float", lambda T: T.tensor([0.1], dtype=T.float64) == 0.1),
+    Probe("int == 1.5", lambda T: T.tensor([1]) == 1.5),
+    Probe("int8 add float python big", lambda T: T.tensor([1], dtype=T.int8) + 1e10),
+    Probe("uint8 * 1.5", lambda T: T.tensor([200], dtype=T.uint8) * 1.5),
+    Probe("float16 + 70000", lambda T: T.tensor([1.0], dtype=T.float16) + 70000),
+    Probe("float32 + 1e40", lambda T: T.tensor([1.0]) + 1e40),
+]
+
+
+@pytest.mark.parametrize("probe", P, ids=repr)
+def test_ops_as_torch(probe: Probe) -> None:
+    check(probe)
