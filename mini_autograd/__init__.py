@@ -35,7 +35,16 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._creation_more import logspace, normal, scalar_tensor, tril_indices, triu_indices
+from ._creation_more import (
+    bernoulli,
+    logspace,
+    multinomial,
+    normal,
+    randint_like,
+    scalar_tensor,
+    tril_indices,
+    triu_indices,
+)
 from ._device import (
     channels_last,
     channels_last_3d,

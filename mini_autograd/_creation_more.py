@@ -1,4 +1,5 @@
-"""More creation functions: logspace, normal, scalar_tensor, tril_indices and triu_indices."""
+"""More creation functions: logspace, normal, scalar_tensor, tril_indices, triu_indices, and the
+samplers randint_like, bernoulli and multinomial."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 from . import _creation, _dtype
 from ._dtype import dtype as DType
 from ._tensor import Tensor, _make
-from .ops._util import shape_arg
+from .ops._util import TORCH_DTYPE_NAMES, shape_arg
 
 
 def logspace(
@@ -93,5 +94,74 @@ def triu_indices(
     return _tri_indices(row, col, offset, True, dtype)
 
 
-for _name in ("logspace", "normal", "scalar_tensor", "tril_indices", "triu_indices"):
+def randint_like(
+    input: Tensor,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    dtype: DType | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Random integers in [low, high) (randint_like(x, high) from 0), shaped and typed as input."""
+    if high is None:
+        low, high = 0, low
+    out = _creation.randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+    return _creation._finish(out._data, requires_grad, "randint_like")
+
+
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Any = None) -> Tensor:
+    """0/1 draws, 1 with probability input (or p), in input's dtype."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"bernoulli_tensor_cpu_p_\" not implemented for '{TORCH_DTYPE_NAMES[x.dtype.name]}'"
+        )
+    prob = np.full(x.shape, float(p)) if p is not None else x
+    if np.any((prob < 0) | (prob > 1)) or np.any(np.isnan(prob)):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    u = _creation._gen(generator).random(x.shape)
+    return _make((u < prob).astype(x.dtype))
+
+
+def multinomial(
+    input: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None
+) -> Tensor:
+    """Indices drawn from the rows of input (unnormalised probabilities): int64, one row of
+    num_samples per distribution; without replacement each index at most once."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError(
+            "multinomial only supports floating-point dtypes for input, got: "
+            f"{TORCH_DTYPE_NAMES[x.dtype.name]}"
+        )
+    if x.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > x.shape[-1]:
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
+    rows = np.atleast_2d(x).astype(np.float64)
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if np.any(rows.sum(-1) <= 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = _creation._gen(generator)
+    if replacement:
+        out = np.stack([rng.choice(len(r), num_samples, p=r / r.sum()) for r in rows])
+    else:  # torch's race: the largest p / Exp(1) win (zero-probability ones come last)
+        scores = rows / rng.exponential(size=rows.shape)
+        out = np.argsort(-scores, axis=-1, kind="stable")[:, :num_samples]
+    out = out.astype(np.int64)
+    return _make(out if x.ndim == 2 else out[0])
+
+
+Tensor.bernoulli = bernoulli  # type: ignore[attr-defined]
+Tensor.multinomial = multinomial  # type: ignore[attr-defined]
+
+for _name in (
+    "logspace", "normal", "scalar_tensor", "tril_indices", "triu_indices", "randint_like",
+):  # fmt: skip
     globals()[_name] = _creation._on_cpu(globals()[_name])

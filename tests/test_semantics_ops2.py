@@ -7,7 +7,97 @@ import numpy as np
 import pytest
 from semantics import Probe, check
 
+
+def seeded_pair(T, make):
+    T.manual_seed(3)
+    a = make(T)
+    T.manual_seed(3)
+    return a.shape, a.dtype, bool((a == make(T)).all())
+
+
 P = [
+    Probe(
+        "randint_like(x, high)",
+        lambda T: (lambda r: (r.dtype, bool(((r >= 0) & (r < 3)).all())))(
+            T.randint_like(T.ones(50), 3)
+        ),
+    ),
+    Probe(
+        "randint_like(x, low, high)",
+        lambda T: (lambda r: (r.dtype, bool(((r >= 3) & (r < 5)).all())))(
+            T.randint_like(T.ones(50, dtype=T.int32), 3, 5)
+        ),
+    ),
+    Probe("bernoulli of 0 and 1", lambda T: T.bernoulli(T.tensor([0.0, 1.0, 1.0]))),
+    Probe("bernoulli with p", lambda T: T.bernoulli(T.zeros(3, dtype=T.float64), 1.0)),
+    Probe("bernoulli method", lambda T: T.ones(2).bernoulli()),
+    Probe(
+        "bernoulli reproducible",
+        lambda T: seeded_pair(T, lambda T: T.bernoulli(T.full((20,), 0.5))),
+    ),
+    Probe(
+        "bernoulli out of range errors",
+        lambda T: T.bernoulli(T.tensor([1.5])),
+        raises=RuntimeError,
+        match="Expected p_in >= 0 && p_in <= 1 to be true, but got false.",
+    ),
+    Probe(
+        "bernoulli of ints errors",
+        lambda T: T.bernoulli(T.tensor([1])),
+        raises=NotImplementedError,
+        match="\"bernoulli_tensor_cpu_p_\" not implemented for 'Long'",
+    ),
+    Probe(
+        "multinomial certain rows", lambda T: T.multinomial(T.tensor([[0.0, 1.0], [1.0, 0.0]]), 1)
+    ),
+    Probe(
+        "multinomial without replacement exhausts", lambda T: T.multinomial(T.tensor([0.0, 1.0]), 2)
+    ),
+    Probe("multinomial method", lambda T: T.tensor([0.0, 0.0, 2.0]).multinomial(1)),
+    Probe(
+        "multinomial with replacement",
+        lambda T: (lambda r: (r.shape, r.dtype, bool(((r == 1) | (r == 2)).all())))(
+            T.multinomial(T.tensor([0.0, 1.0, 3.0]), 20, replacement=True)
+        ),
+    ),
+    Probe(
+        "multinomial reproducible",
+        lambda T: seeded_pair(T, lambda T: T.multinomial(T.ones(2, 10), 4)),
+    ),
+    Probe(
+        "multinomial distinct without replacement",
+        lambda T: sorted(T.multinomial(T.ones(5), 5).tolist()),
+    ),
+    Probe(
+        "multinomial too many errors",
+        lambda T: T.multinomial(T.tensor([0.2, 0.8]), 3),
+        raises=RuntimeError,
+        match="cannot sample n_sample > prob_dist.size\\(-1\\) samples without replacement",
+    ),
+    Probe(
+        "multinomial negative errors",
+        lambda T: T.multinomial(T.tensor([-0.2, 0.8]), 1),
+        raises=RuntimeError,
+        match="probability tensor contains either `inf`, `nan` or element < 0",
+    ),
+    Probe(
+        "multinomial zero sum errors",
+        lambda T: T.multinomial(T.tensor([0.0, 0.0]), 1),
+        raises=RuntimeError,
+        match="invalid multinomial distribution \\(sum of probabilities <= 0\\)",
+    ),
+    Probe(
+        "multinomial ints errors",
+        lambda T: T.multinomial(T.tensor([1, 2]), 1),
+        raises=RuntimeError,
+        match="multinomial only supports floating-point dtypes for input, got: Long",
+    ),
+    Probe(
+        "multinomial zero samples errors",
+        lambda T: T.multinomial(T.tensor([0.2, 0.8]), 0),
+        raises=RuntimeError,
+        match="cannot sample n_sample <= 0 samples",
+    ),
     Probe("topk ties", lambda T: tuple(T.tensor([1.0, 3.0, 3.0, 2.0]).topk(2))),
     Probe("sort stable", lambda T: tuple(T.tensor([2, 1, 2, 1]).sort(stable=True))),
     Probe("unique", lambda T: T.unique(T.tensor([3, 1, 2, 1]))),
