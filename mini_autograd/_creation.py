@@ -48,6 +48,17 @@ def check_size(shape: tuple[int, ...], op: str) -> tuple[int, ...]:
     return shape
 
 
+def check_fits(arr: np.ndarray, np_dtype: np.dtype, type_name: str) -> None:
+    """torch's range check of Python values put into an integer dtype: a signed dtype takes
+    [min, max], an unsigned one [-max, max] (so uint8 takes -1, as 255); beyond, torch's error."""
+    if np_dtype.kind not in "iu" or arr.dtype.kind not in "iuf" or not arr.size:
+        return
+    info = np.iinfo(np_dtype)
+    lo = info.min if np_dtype.kind == "i" else -int(info.max)
+    if arr.min() < lo or arr.max() > info.max:
+        raise RuntimeError(f"value cannot be converted to type {type_name} without overflow")
+
+
 def _random_float(dtype: DType | None, kernel: str) -> np.dtype:
     """The floating dtype rand/randn fill, or torch's error for an integer or bool one."""
     np_dtype = _float_np(dtype)
@@ -83,7 +94,10 @@ def tensor(
     # with an explicit dtype, convert Python floats straight to it (no detour through float32)
     arr = _to_array(data, None if dtype is not None else _dtype.get_default_dtype().np, "tensor")
     if dtype is not None:
-        arr = arr.astype(_dtype.as_numpy_dtype(dtype), copy=False)
+        np_dtype = _dtype.as_numpy_dtype(dtype)
+        if not isinstance(data, np.ndarray | np.generic | Tensor):  # Python numbers: checked
+            check_fits(arr, np_dtype, np_dtype.name)
+        arr = arr.astype(np_dtype, copy=False)
     return _finish(arr, requires_grad, "tensor")
 
 
@@ -111,6 +125,10 @@ def _filled(
 ) -> Tensor:
     shape = check_size(shape_arg(size), op)
     np_dtype = _dtype.as_numpy_dtype(dtype) if dtype is not None else default
+    if isinstance(fill, int | float) and not isinstance(fill, bool) and np_dtype.kind in "iu":
+        check_fits(np.array([fill]), np_dtype, np_dtype.name + "_t")
+        if fill < 0 and np_dtype.kind == "u":  # -1 into uint8 is 255, as torch
+            fill = int(fill) % 2 ** (8 * np_dtype.itemsize)
     return _finish(np.full(shape, fill, dtype=np_dtype), requires_grad, op)
 
 

@@ -1,5 +1,6 @@
-"""More op semantics as torch's: sorting ties, creation dtype forms, in-place dtype errors, mixed
-integer promotion, unary ops of integer and bool tensors. Each probe runs in both frameworks."""
+"""More op semantics as torch's: samplers, sorting ties, creation dtype forms and range checks,
+in-place dtype errors, mixed integer promotion, conversions, unary ops of integer and bool
+tensors, empty reductions. Each probe runs in both frameworks."""
 
 from __future__ import annotations
 
@@ -312,6 +313,205 @@ P = [
 ]
 
 
-@pytest.mark.parametrize("probe", P, ids=repr)
+def ip(op, dtype="int64", vals=(1, 2, 3)):
+    def program(T):
+        x = T.tensor(list(vals), dtype=getattr(T, dtype))
+        r = op(x, T)
+        return x, r is x
+
+    return program
+
+
+P3 = [
+    Probe(
+        "int sub_ float errors",
+        ip(lambda x, T: x.sub_(0.5)),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe(
+        "int div_ errors",
+        ip(lambda x, T: x.div_(2)),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe("int div_ floor ok", ip(lambda x, T: x.div_(2, rounding_mode="floor"))),
+    Probe(
+        "int pow_ float errors",
+        ip(lambda x, T: x.pow_(0.5)),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe(
+        "int exp_ errors",
+        ip(lambda x, T: x.exp_()),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe(
+        "int sigmoid_ errors",
+        ip(lambda x, T: x.sigmoid_()),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe("int abs_", ip(lambda x, T: x.abs_(), vals=(-1, 2, -3))),
+    Probe("int neg_", ip(lambda x, T: x.neg_())),
+    Probe("int clamp_ int", ip(lambda x, T: x.clamp_(2, 2))),
+    Probe("int copy_ float truncates", ip(lambda x, T: x.copy_(T.tensor([1.7, -2.7, 3.2])))),
+    Probe("int fill_ float truncates", ip(lambda x, T: x.fill_(2.9))),
+    Probe("bool fill_ 2", ip(lambda x, T: x.fill_(2), dtype="bool", vals=(True, False))),
+    Probe("int8 fill_ 127", ip(lambda x, T: x.fill_(127), dtype="int8")),
+    Probe(
+        "tensor 300 into int8 errors",
+        lambda T: T.tensor([300], dtype=T.int8),
+        raises=RuntimeError,
+        match="value cannot be converted to type int8 without overflow",
+    ),
+    Probe(
+        "tensor -129 into int8 errors",
+        lambda T: T.tensor([-129], dtype=T.int8),
+        raises=RuntimeError,
+        match="value cannot be converted to type int8 without overflow",
+    ),
+    Probe(
+        "tensor 2.5e10 into int8 errors",
+        lambda T: T.tensor([2.5e10], dtype=T.int8),
+        raises=RuntimeError,
+        match="value cannot be converted to type int8 without overflow",
+    ),
+    Probe(
+        "tensor 0-d 300 into uint8 errors",
+        lambda T: T.tensor(300, dtype=T.uint8),
+        raises=RuntimeError,
+        match="value cannot be converted to type uint8 without overflow",
+    ),
+    Probe(
+        "tensor 2**40 into int32 errors",
+        lambda T: T.tensor([2**40], dtype=T.int32),
+        raises=RuntimeError,
+        match="value cannot be converted to type int32 without overflow",
+    ),
+    Probe("tensor -1 into uint8 wraps", lambda T: T.tensor([-1], dtype=T.uint8)),
+    Probe("tensor 1000.5 into int16", lambda T: T.tensor([1000.5], dtype=T.int16)),
+    Probe("tensor of bool and int into int16", lambda T: T.tensor([True, 300], dtype=T.int16)),
+    Probe(
+        "tensor of a numpy array into int8 wraps", lambda T: T.tensor(np.array([300]), dtype=T.int8)
+    ),
+    Probe(
+        "full 300 int8 errors",
+        lambda T: T.full((2,), 300, dtype=T.int8),
+        raises=RuntimeError,
+        match="value cannot be converted to type int8_t without overflow",
+    ),
+    Probe("full -1 uint8 wraps", lambda T: T.full((2,), -1, dtype=T.uint8)),
+    Probe("full 2.5 int32 truncates", lambda T: T.full((2,), 2.5, dtype=T.int32)),
+    Probe(
+        "to copy=True positional",
+        lambda T: (lambda x: x.to(T.float32, False, True) is x)(T.ones(1)),
+    ),
+    Probe(
+        "to copy=True is a copy",
+        lambda T: (lambda x: (x.to(T.float32, copy=True).fill_(5.0), x)[1])(T.ones(2)),
+    ),
+    Probe("uint8 add_ -1", ip(lambda x, T: x.add_(-1), dtype="uint8")),
+    Probe("int32 add_ int64 tensor", ip(lambda x, T: x.add_(T.tensor([1, 1, 1])), dtype="int32")),
+    Probe(
+        "float16 add_ float64",
+        ip(lambda x, T: x.add_(T.tensor([0.5, 0.5, 0.5], dtype=T.float64)), dtype="float16"),
+    ),
+    Probe(
+        "bool mul_ bool",
+        ip(lambda x, T: x.mul_(T.tensor([True, True])), dtype="bool", vals=(True, False)),
+    ),
+    Probe("bool logical_not_", ip(lambda x, T: x.logical_not_(), dtype="bool", vals=(True, False))),
+    Probe(
+        "int masked_fill_ float",
+        ip(lambda x, T: x.masked_fill_(T.tensor([True, False, True]), 2.5)),
+    ),
+    Probe("int zero_", ip(lambda x, T: x.zero_())),
+    Probe("float remainder_", ip(lambda x, T: x.remainder_(2), dtype="float32")),
+    Probe(
+        "int floor_divide_ float errors",
+        ip(lambda x, T: x.floor_divide_(1.5)),
+        raises=RuntimeError,
+        match="result type Float can't be cast to the desired output type Long",
+    ),
+    Probe("int mul_ bool", ip(lambda x, T: x.mul_(True))),
+    Probe("bool add_ bool", ip(lambda x, T: x.add_(True), dtype="bool", vals=(True, False))),
+    Probe("int eq_", ip(lambda x, T: x.eq_(2))),
+    Probe("cat int float", lambda T: T.cat([T.tensor([1]), T.tensor([1.5])])),
+    Probe("cat bool int", lambda T: T.cat([T.tensor([True]), T.tensor([2])])),
+    Probe(
+        "cat int8 uint8",
+        lambda T: T.cat([T.tensor([1], dtype=T.int8), T.tensor([2], dtype=T.uint8)]),
+    ),
+    Probe(
+        "stack int float64", lambda T: T.stack([T.tensor([1]), T.tensor([1.5], dtype=T.float64)])
+    ),
+    Probe(
+        "cat empty list errors",
+        lambda T: T.cat([]),
+        raises=ValueError,
+        match="expected a non-empty list of Tensors",
+    ),
+    Probe("cat with an empty 1-d", lambda T: T.cat([T.ones(2, 2), T.tensor([])])),
+    Probe("to() int", lambda T: T.tensor([1.7, -1.7]).to(T.int64)),
+    Probe("to() uint8 of negative", lambda T: T.tensor([-1.0, 300.0]).to(T.uint8)),
+    Probe("float to int8 overflow", lambda T: T.tensor([200.0]).to(T.int8)),
+    Probe("long() of nan", lambda T: T.tensor([float("nan")]).long().dtype),
+    Probe("bool() of floats", lambda T: T.tensor([0.0, 0.1, -0.0, float("nan")]).bool()),
+    Probe("to(other tensor)", lambda T: T.ones(2).to(T.tensor([1], dtype=T.int32))),
+    Probe("to same dtype is self", lambda T: (lambda x: x.to(T.float32) is x)(T.ones(1))),
+    Probe("to copy=True", lambda T: (lambda x: x.to(T.float32, copy=True) is x)(T.ones(1))),
+    Probe("type_as", lambda T: T.ones(2).type_as(T.tensor([1]))),
+    Probe(
+        "float() keeps grad",
+        lambda T: (lambda x: x.double().grad_fn is not None)(T.ones(1, requires_grad=True)),
+    ),
+    Probe(
+        "int() of requires_grad drops",
+        lambda T: (lambda x: x.long().requires_grad)(T.ones(1, requires_grad=True)),
+    ),
+    Probe("sum of list builtin", lambda T: sum([T.tensor(1.0), T.tensor(2.0)])),
+    Probe("max builtin of tensors", lambda T: max(T.tensor(1.0), T.tensor(2.0))),
+    Probe(
+        "tensor comparison in sorted",
+        lambda T: [t.item() for t in sorted([T.tensor(3), T.tensor(1)])],
+    ),
+    Probe("torch.max(a, b) mixed", lambda T: T.max(T.tensor([1, 5]), T.tensor([2.5, 0.5]))),
+    Probe("torch.sum(x, dtype)", lambda T: T.sum(T.tensor([1, 2]), dtype=T.float64)),
+    Probe("tensor.sum(axis=)", lambda T: T.ones(2, 3).sum(axis=1)),
+    Probe(
+        "mean(keepdims=)",
+        lambda T: (
+            T.ones(2, 3).mean(1, keepdims=True) if False else T.ones(2, 3).mean(1, keepdim=True)
+        ),
+    ),
+    Probe("std of one element with correction=0", lambda T: T.tensor([3.0]).std(correction=0)),
+    Probe("var of empty dim", lambda T: T.ones(0, 2).var(0), warns=UserWarning),
+    Probe("sum of bool empty", lambda T: T.tensor([], dtype=T.bool).sum()),
+    Probe("prod of empty int", lambda T: T.ones(0, dtype=T.int32).prod()),
+    Probe("cumsum empty", lambda T: T.ones(0).cumsum(0)),
+    Probe(
+        "min of empty dim errors",
+        lambda T: T.ones(0, 2).min(0),
+        raises=IndexError,
+        match="min\\(\\): Expected reduction dim 0 to have non-zero size.",
+    ),
+    Probe(
+        "argmin of empty dim errors",
+        lambda T: T.ones(0, 2).argmin(0),
+        raises=IndexError,
+        match="argmin\\(\\): Expected reduction dim 0 to have non-zero size.",
+    ),
+    Probe("logsumexp of empty", lambda T: T.logsumexp(T.ones(0), 0)),
+    Probe("norm of empty", lambda T: T.ones(0).norm()),
+    Probe("median of empty is nan", lambda T: T.ones(0).median()),
+    Probe("all of empty dim", lambda T: T.ones(0, 2).all(0)),
+    Probe("amin of empty dim 1", lambda T: T.ones(0, 2).amin(1)),
+]
+
+
+@pytest.mark.parametrize("probe", P + P3, ids=repr)
 def test_ops_as_torch(probe: Probe) -> None:
     check(probe)

@@ -132,7 +132,6 @@ CREATION = [
     Probe(
         "tensor of a list of arrays",
         lambda T: T.tensor([np.array([1.0, 2.0]), np.array([3.0, 4.0])]),
-        warns=UserWarning,
     ),
     Probe(
         "tensor of int32 arrays and a list",
