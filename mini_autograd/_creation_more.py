@@ -158,7 +158,23 @@ def multinomial(
     return _make(out if x.ndim == 2 else out[0])
 
 
+def bernoulli_(self: Tensor, p: float | Tensor = 0.5, *, generator: Any = None) -> Tensor:
+    """Fill self in place with 0/1 draws, 1 with probability p (a number or a tensor)."""
+    from . import _inplace  # in-place writes build on the ops
+
+    def draw(t: Tensor) -> Tensor:
+        shape = t._data.shape
+        if isinstance(p, Tensor):
+            probs = np.broadcast_to(p._data, shape).astype(np.float64)
+        else:
+            probs = np.full(shape, float(p))
+        return bernoulli(_make(probs), generator=generator).to(t.dtype)
+
+    return _inplace.apply(self, "bernoulli_", draw)
+
+
 Tensor.bernoulli = bernoulli  # type: ignore[attr-defined]
+Tensor.bernoulli_ = bernoulli_  # type: ignore[attr-defined]
 Tensor.multinomial = multinomial  # type: ignore[attr-defined]
 
 for _name in (

@@ -177,6 +177,8 @@ INPLACE_CASES = [
     Case("fill_diagonal_", (5.0,), {"wrap": True}, x=rng.uniform(0, 1, (7, 3)), id="fd-wrap"),
     Case("fill_diagonal_", (5.0,), x=rng.uniform(0, 1, (3, 3, 3)), id="fd-3d"),
     Case("fill_", (2.5,)),
+    Case("bernoulli_", (1.0,), grad=False),  # p = 1 (and 0): the draws are certain
+    Case("bernoulli_", (0.0,), grad=False, id="bernoulli_-zero"),
     Case("zero_", ()),
     Case("copy_", (Y[0],)),
     Case("t_", ()),

@@ -31,6 +31,19 @@ P = [
     ),
     Probe("bernoulli of 0 and 1", lambda T: T.bernoulli(T.tensor([0.0, 1.0, 1.0]))),
     Probe("bernoulli with p", lambda T: T.bernoulli(T.zeros(3, dtype=T.float64), 1.0)),
+    Probe("bernoulli_ certain", lambda T: (lambda x: (x.bernoulli_(1.0) is x, x)[1])(T.zeros(3))),
+    Probe(
+        "bernoulli_ tensor p",
+        lambda T: (lambda x: (x.bernoulli_(T.tensor([0.0, 1.0])), x)[1])(T.zeros(2, 2)),
+    ),
+    Probe(
+        "bernoulli_ of an int tensor",
+        lambda T: (lambda x: (x.bernoulli_(1.0), x)[1])(T.zeros(2, dtype=T.int64)),
+    ),
+    Probe(
+        "bernoulli_ bumps the version",
+        lambda T: (lambda x: (x.bernoulli_(0.0), x._version)[1])(T.ones(2)),
+    ),
     Probe("bernoulli method", lambda T: T.ones(2).bernoulli()),
     Probe(
         "bernoulli reproducible",
