@@ -35,6 +35,16 @@ from ._creation import (
     zeros,
     zeros_like,
 )
+from ._creation_more import (
+    bernoulli,
+    logspace,
+    multinomial,
+    normal,
+    randint_like,
+    scalar_tensor,
+    tril_indices,
+    triu_indices,
+)
 from ._device import (
     channels_last,
     channels_last_3d,
@@ -57,6 +67,7 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
+from ._format import set_printoptions
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._random import (
     Generator,
@@ -68,10 +79,13 @@ from ._random import (
     set_rng_state,
 )
 from ._tensor import Size, Tensor
+from ._tensor_api import LEGACY_TYPES as _LEGACY_TYPES
 from ._typeinfo import finfo, iinfo
 from ._warn_once import is_warn_always_enabled, set_warn_always
 
 __version__ = "0.1.0"
+
+globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor, ...
 
 # torch's aliases for the dtypes
 bool = bool_  # noqa: A001 - torch.bool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -11,9 +12,13 @@ from . import _dtype
 from ._device import check_device
 from ._dtype import dtype as DType
 from ._tensor import Tensor, _make, _to_array
-from .ops._util import shape_arg
+from ._warn_once import user_stacklevel
+from .ops._util import TORCH_DTYPE_NAMES, shape_arg
 
 _rng = np.random.default_rng()
+# the C type names torch's range errors use
+_C_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short"}
+_C_NAMES |= {"int32": "int", "int64": "long"}
 
 
 def _finish(arr: np.ndarray, requires_grad: bool, op: str) -> Tensor:
@@ -21,8 +26,8 @@ def _finish(arr: np.ndarray, requires_grad: bool, op: str) -> Tensor:
     if requires_grad:
         if arr.dtype.kind != "f":
             raise RuntimeError(
-                f"{op}(): only Tensors of floating point dtype can require "
-                f"gradients, got {t.dtype}; pass dtype=mini_autograd.float32"
+                f"{op}(): Only Tensors of floating point and complex dtype can require "
+                f"gradients (got {t.dtype}); pass dtype=mini_autograd.float32"
             )
         t._requires_grad = True
     return t
@@ -30,6 +35,39 @@ def _finish(arr: np.ndarray, requires_grad: bool, op: str) -> Tensor:
 
 def _float_np(dtype: DType | None) -> np.dtype:
     return (dtype or _dtype.get_default_dtype()).np
+
+
+def check_size(shape: tuple[int, ...], op: str) -> tuple[int, ...]:
+    """shape, or torch's error for a negative dimension in it."""
+    negative = [s for s in shape if s < 0]
+    if negative and op == "zeros":
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
+    if negative:
+        raise RuntimeError(
+            f"{op}(): Trying to create tensor with negative dimension {negative[0]}: {list(shape)}"
+        )
+    return shape
+
+
+def check_fits(arr: np.ndarray, np_dtype: np.dtype, type_name: str) -> None:
+    """torch's range check of Python values put into an integer dtype: a signed dtype takes
+    [min, max], an unsigned one [-max, max] (so uint8 takes -1, as 255); beyond, torch's error."""
+    if np_dtype.kind not in "iu" or arr.dtype.kind not in "iuf" or not arr.size:
+        return
+    info = np.iinfo(np_dtype)
+    lo = info.min if np_dtype.kind == "i" else -int(info.max)
+    if arr.min() < lo or arr.max() > info.max:
+        raise RuntimeError(f"value cannot be converted to type {type_name} without overflow")
+
+
+def _random_float(dtype: DType | None, kernel: str) -> np.dtype:
+    """The floating dtype rand/randn fill, or torch's error for an integer or bool one."""
+    np_dtype = _float_np(dtype)
+    if np_dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{TORCH_DTYPE_NAMES[np_dtype.name]}'"
+        )
+    return np_dtype
 
 
 def tensor(
@@ -40,6 +78,14 @@ def tensor(
     Python floats become the default dtype (float32), ints int64, bools bool; numpy arrays keep
     their dtype unless `dtype` is given.
     """
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()"
+            ".clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
     if type(data) is float:  # a learner's most common call: one number, straight to its dtype
         np_dtype = _dtype.get_default_dtype().np if dtype is None else _dtype.as_numpy_dtype(dtype)
         if np_dtype.kind == "f":
@@ -49,14 +95,17 @@ def tensor(
     # with an explicit dtype, convert Python floats straight to it (no detour through float32)
     arr = _to_array(data, None if dtype is not None else _dtype.get_default_dtype().np, "tensor")
     if dtype is not None:
-        arr = arr.astype(_dtype.as_numpy_dtype(dtype), copy=False)
+        np_dtype = _dtype.as_numpy_dtype(dtype)
+        if not isinstance(data, np.ndarray | np.generic | Tensor):  # Python numbers: checked
+            check_fits(arr, np_dtype, np_dtype.name)
+        arr = arr.astype(np_dtype, copy=False)
     return _finish(arr, requires_grad, "tensor")
 
 
 def as_tensor(data: Any, dtype: DType | None = None, device: Any = None) -> Tensor:
     """Like tensor(), but returns `data` itself when it already is a tensor of that dtype."""
-    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
-        return data
+    if isinstance(data, Tensor):
+        return data if dtype is None or data.dtype == dtype else data.to(dtype)
     if isinstance(data, np.ndarray) and (
         dtype is None or data.dtype == _dtype.as_numpy_dtype(dtype)
     ):
@@ -75,12 +124,12 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 def _filled(
     fill: Any, size: tuple, dtype: DType | None, requires_grad: bool, op: str, default: np.dtype
 ) -> Tensor:
-    shape = shape_arg(size)
-    if any(s < 0 for s in shape):
-        raise RuntimeError(
-            f"{op}(): Trying to create tensor with negative dimension: {list(shape)}"
-        )
+    shape = check_size(shape_arg(size), op)
     np_dtype = _dtype.as_numpy_dtype(dtype) if dtype is not None else default
+    if isinstance(fill, int | float) and not isinstance(fill, bool) and np_dtype.kind in "iu":
+        check_fits(np.array([fill]), np_dtype, np_dtype.name + "_t")
+        if fill < 0 and np_dtype.kind == "u":  # -1 into uint8 is 255, as torch
+            fill = int(fill) % 2 ** (8 * np_dtype.itemsize)
     return _finish(np.full(shape, fill, dtype=np_dtype), requires_grad, op)
 
 
@@ -168,20 +217,27 @@ def arange(
     """Values from start (inclusive) to end (exclusive) by step; int64 unless a bound is a float."""
     if end is None:
         start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    if dtype is not None and _dtype.as_numpy_dtype(dtype) == np.int64:
+        start, end, step = int(start), int(end), int(step)  # torch reads int64 bounds as ints
+        if step == 0:
+            raise ValueError("step must be nonzero")
     if step == 0:
         raise RuntimeError("arange(): step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError(
-            f"arange(): upper bound ({end}) and lower bound ({start}) "
-            f"inconsistent with step sign ({step})"
+            "arange(): upper bound and lower bound inconsistent with step sign "
+            f"(start={start}, end={end}, step={step})"
         )
     is_float = any(isinstance(v, float) for v in (start, end, step))
     default = _float_np(None) if is_float else np.dtype(np.int64)
     np_dtype = _dtype.as_numpy_dtype(dtype) if dtype is not None else default
+    if not all(np.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     n = int(np.ceil((end - start) / step))
     arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
-    if not is_float and np_dtype.kind in "iu":
-        arr = np.arange(start, end, step, dtype=np_dtype)
+    if np_dtype.kind in "iu":  # integer values from the truncated start and step, as torch
+        arr = (int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(np_dtype)
     return _finish(arr, requires_grad, "arange")
 
 
@@ -210,6 +266,9 @@ def eye(
     requires_grad: bool = False,
 ) -> Tensor:
     """The n x m identity matrix."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m, dtype=_float_np(dtype)), requires_grad, "eye")
 
 
@@ -234,7 +293,8 @@ def rand(
     generator: Any = None,
 ) -> Tensor:
     """Uniform random values in [0, 1)."""
-    arr = _gen(generator).random(shape_arg(size)).astype(_float_np(dtype))
+    np_dtype = _random_float(dtype, "check_uniform_bounds")
+    arr = _gen(generator).random(check_size(shape_arg(size), "rand")).astype(np_dtype)
     return _finish(arr, requires_grad, "rand")
 
 
@@ -246,7 +306,8 @@ def randn(
     generator: Any = None,
 ) -> Tensor:
     """Standard normal random values."""
-    arr = _gen(generator).standard_normal(shape_arg(size)).astype(_float_np(dtype))
+    np_dtype = _random_float(dtype, "normal_kernel_cpu")
+    arr = _gen(generator).standard_normal(check_size(shape_arg(size), "randn")).astype(np_dtype)
     return _finish(arr, requires_grad, "randn")
 
 
@@ -265,10 +326,21 @@ def randint(
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    arr = _gen(generator).integers(low, high, size=shape_arg((size,)))
-    if dtype is not None:
-        arr = arr.astype(_dtype.as_numpy_dtype(dtype))
-    return _finish(arr.astype(arr.dtype if dtype else np.int64), requires_grad, "randint")
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    np_dtype = np.dtype(np.int64) if dtype is None else _dtype.as_numpy_dtype(dtype)
+    if np_dtype.kind in "biu":
+        lo, hi = (
+            (0, 1) if np_dtype.kind == "b" else (np.iinfo(np_dtype).min, np.iinfo(np_dtype).max)
+        )
+        c_name = _C_NAMES.get(np_dtype.name, np_dtype.name)
+        for what, bad in (("from", low < lo), ("to - 1", high - 1 > hi)):
+            if bad:
+                raise RuntimeError(f"{what} is out of bounds for {c_name}")
+    arr = _gen(generator).integers(low, high, size=check_size(shape_arg((size,)), "randint"))
+    return _finish(arr.astype(np_dtype), requires_grad, "randint")
 
 
 def rand_like(

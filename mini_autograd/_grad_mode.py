@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Generator
+from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -23,6 +24,43 @@ state = _State()
 def is_grad_enabled() -> bool:
     """True when new ops record the graph for backward."""
     return state.enabled
+
+
+def _wrap(fn: F, switch: Callable[[], Any]) -> F:
+    """fn run under a fresh `switch()` context; a generator function is switched at each of its
+    resumptions (not just while it is created), as torch's decorators do."""
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def generator(*args: object, **kwargs: object) -> Generator[Any, Any, Any]:
+            gen = fn(*args, **kwargs)
+            try:
+                with switch():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with switch():
+                            gen.close()
+                        raise
+                    except BaseException as err:  # noqa: BLE001 - passed into the generator
+                        with switch():
+                            response = gen.throw(err)
+                    else:
+                        with switch():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
+
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        with switch():
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class _GradSwitch:
@@ -44,12 +82,7 @@ class _GradSwitch:
         state.enabled = self._prev
 
     def __call__(self, fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: object, **kwargs: object) -> object:
-            with self.__class__():
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return _wrap(fn, self.__class__)
 
 
 class no_grad(_GradSwitch):  # noqa: N801 - torch's name
@@ -72,13 +105,7 @@ class inference_mode(_GradSwitch):  # noqa: N801
 
     def __call__(self, fn: F) -> F:
         mode = not self._mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: object, **kwargs: object) -> object:
-            with inference_mode(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return _wrap(fn, lambda: inference_mode(mode))
 
 
 class set_grad_enabled(_GradSwitch):  # noqa: N801
@@ -95,10 +122,4 @@ class set_grad_enabled(_GradSwitch):  # noqa: N801
     def __call__(self, fn: F) -> F:
         state.enabled = self._prev  # used as a decorator: undo the immediate switch
         mode = self._mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: object, **kwargs: object) -> object:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return _wrap(fn, lambda: set_grad_enabled(mode))

@@ -47,8 +47,8 @@ class Tensor:
             data = _to_array(args[0], default, "Tensor")
             if not isinstance(args[0], np.ndarray | Tensor):
                 data = data.astype(default, copy=False)
-        else:
-            data = np.zeros(tuple(args), dtype=_dtype.get_default_dtype().np)
+        else:  # Tensor() is empty, of shape [0]
+            data = np.zeros(tuple(args) or (0,), dtype=_dtype.get_default_dtype().np)
         _init(self, data, None, 0, False)
 
     # --- autograd state ------------------------------------------------------------------------
@@ -72,13 +72,18 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables." + hint)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients "
+                "only Tensors of floating point and complex dtype can require gradients "
                 f"(got {self.dtype}); convert first, e.g. x.float()"
             )
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:  # type: ignore[no-redef]
         """Set requires_grad in place and return self."""
+        if requires_grad and self.grad_fn is None and self._data.dtype.kind != "f":
+            raise RuntimeError(  # torch's wording differs from the setter's
+                "only Tensors of floating point dtype can require gradients "
+                f"(got {self.dtype}); convert first, e.g. x.float()"
+            )
         self.requires_grad = requires_grad
         return self
 
@@ -98,13 +103,19 @@ class Tensor:
                 )
             if value.shape != self.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: grad is "
-                    f"{list(value.shape)}, tensor is {list(self.shape)}"
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
                 )
             if value._data.dtype != self._data.dtype:
+                from .ops._util import TORCH_DTYPE_NAMES
+                from .ops.elementwise import _C_TYPES  # the ops build on this module
+
                 raise RuntimeError(
-                    f"assigned grad has data of a different type: grad is "
-                    f"{value.dtype}, tensor is {self.dtype}"
+                    "attempting to assign a gradient with dtype "
+                    f"'{_C_TYPES.get(value.dtype.name, value.dtype.name)}' to a tensor with "
+                    f"grad_dtype '{TORCH_DTYPE_NAMES[self.dtype.name]}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype)."
                 )
         self._grad = value
 
@@ -313,8 +324,9 @@ class Tensor:
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with {self._data.size} values is "
-                "ambiguous; use .any() or .all()"
+                "Boolean value of Tensor with "
+                f"{'no values' if not self._data.size else 'more than one value'} is ambiguous; "
+                "use .any() or .all()"
             )
         return bool(self._data.reshape(()).item())
 
@@ -461,7 +473,16 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
     if isinstance(data, range):
         data = list(data)
     if isinstance(data, list | tuple):
-        data = _check_nested(data, op)
+        first = data
+        while isinstance(first, list | tuple) and len(first):  # torch reads dims off the firsts
+            first = first[0]
+        if isinstance(first, str | bytes):
+            raise ValueError(f"too many dimensions '{type(first).__name__}'")
+        typed: list = []
+        data = _check_nested(data, op, typed=typed)
+        if typed:  # numpy scalars or tensors in the list: their dtypes count, as torch's
+            target = _promoted(data, typed, float_dtype or _dtype.get_default_dtype().np)
+            return np.array(data, dtype=target)
     try:
         arr = np.array(data)
     except ValueError as err:
@@ -473,14 +494,23 @@ def _to_array(data: Any, float_dtype: np.dtype | None, op: str) -> np.ndarray:
         arr = arr.astype(float_dtype)
     elif kind == "i":
         arr = arr.astype(np.int64)
+    elif kind == "u" or (kind == "O" and _has_int(data)):  # ints beyond int64
+        raise ValueError("Overflow when unpacking long long")
     elif kind == "O" or kind in "US":
         raise TypeError(f"{op}(): invalid data type in {data!r:.40}; expected numbers")
     return arr
 
 
-def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
+def _has_int(data: Any) -> bool:
+    if isinstance(data, list | tuple):
+        return any(_has_int(d) for d in data)
+    return isinstance(data, int) and not isinstance(data, bool)
+
+
+def _check_nested(seq: Sequence[Any], op: str, dim: int = 0, typed: list | None = None) -> list:
     """Walk a nested list, raising torch's errors for strings, objects and ragged rows; returns
-    it with one-element tensors replaced by their numbers (as torch reads them)."""
+    it with one-element tensors replaced by their numbers (as torch reads them), numpy arrays by
+    lists, and the dtypes of numpy scalars and tensors in `typed`."""
     if dim >= 64:
         raise ValueError(
             f"{op}(): nested sequences deeper than 64 levels are not supported (numpy's limit "
@@ -489,8 +519,12 @@ def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
     first_len = None
     out = list(seq)
     for i, item in enumerate(seq):
+        if isinstance(item, np.ndarray) and item.ndim:  # as torch: its values, its dtype
+            if dim == 0 and i == 0:
+                _warn_ndarrays()
+            item = list(item)  # rows, or numpy scalars that keep the dtype
         if isinstance(item, list | tuple | range):
-            out[i] = _check_nested(item, op, dim + 1)
+            out[i] = _check_nested(item, op, dim + 1, typed)
             if first_len is None:
                 first_len = len(item)
             elif len(item) != first_len:
@@ -507,6 +541,38 @@ def _check_nested(seq: Sequence[Any], op: str, dim: int = 0) -> list:
                     f"a tensor of shape {list(item.shape)} inside a list)"
                 )
             out[i] = item._data.reshape(()).item()
-        elif not isinstance(item, bool | int | float | np.generic):
+            if typed is not None:
+                typed.append(item._data.dtype)
+        elif isinstance(item, np.generic | np.ndarray):
+            if typed is not None:
+                typed.append(item.dtype)
+        elif not isinstance(item, bool | int | float):
             raise RuntimeError(f"{op}(): Could not infer dtype of {type(item).__name__}")
+    return out
+
+
+def _warn_ndarrays() -> None:
+    warnings.warn(
+        "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
+        "converting the list to a single numpy.ndarray with numpy.array() before converting to "
+        "a tensor.",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
+
+
+def _promoted(data: Any, typed: list, float_dtype: np.dtype) -> np.dtype:
+    """torch's dtype for a list holding numpy scalars or tensors: their dtypes promoted with those
+    of the Python numbers beside them (bool, int64, the default float), as torch.promote_types."""
+    out = typed[0]
+    for d in typed[1:]:
+        out = _dtype.promote_types(out, d)
+    stack = [data]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, list | tuple):
+                stack.append(item)
+            elif type(item) in (bool, int, float):
+                py = _dtype._scalar_dtype(item) if type(item) is not float else float_dtype
+                out = _dtype.promote_types(out, np.dtype(py))
     return out

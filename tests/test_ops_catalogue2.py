@@ -101,6 +101,16 @@ CASES = [
     case("bitwise_and", lambda T, a: 6 & a, int_values([3, 5, 12]), label="reflected"),
     case("bitwise_or", lambda T, a: 6 | a, int_values([3, 5, 12]), label="reflected"),
     case("bitwise_xor", lambda T, a: 6 ^ a, int_values([3, 5, 12]), label="reflected"),
+    case("bitwise_left_shift", lambda T, a, b: a << b, int_values([3, -5, 12, 1]),
+         int_values([1, 2, 64, -1])),
+    case("bitwise_right_shift", lambda T, a, b: T.bitwise_right_shift(a, b),
+         int_values([12, -5, -12, 7]), int_values([1, 2, 70, 0])),
+    case("fmax", lambda T, a, b: T.fmax(a, b), values([1.0, NAN, 3.0, NAN, 2.0]),
+         values([2.0, 1.0, NAN, NAN, 0.5]), gradcheck=False),  # finite differences meet NaN
+    case("fmax", lambda T, a, b: a.fmax(b), randn(3, 4), randn(4), label="broadcast"),
+    case("fmin", lambda T, a, b: T.fmin(a, b), values([1.0, NAN, 3.0, NAN, 2.0]),
+         values([2.0, 1.0, NAN, NAN, 0.5]), gradcheck=False),
+    case("fmin", lambda T, a, b: a.fmin(b), randn(3, 4), randn(4), label="broadcast"),
     # --- trigonometry and friends -------------------------------------------------------------
     case("sinh", lambda T, a: a.sinh(), randn(3, 4)),
     case("cosh", lambda T, a: T.cosh(a), randn(3, 4)),

@@ -169,10 +169,16 @@ INPLACE_CASES = [
         Case(f"bitwise_{n}_", (INTS[::-1].copy(),), x=INTS, grad=False)
         for n in ("and", "or", "xor")
     ),
+    *(
+        Case(f"bitwise_{n}_shift_", (np.abs(INTS[::-1]) % 5,), x=INTS, grad=False)
+        for n in ("left", "right")
+    ),
     Case("fill_diagonal_", (5.0,)),
     Case("fill_diagonal_", (5.0,), {"wrap": True}, x=rng.uniform(0, 1, (7, 3)), id="fd-wrap"),
     Case("fill_diagonal_", (5.0,), x=rng.uniform(0, 1, (3, 3, 3)), id="fd-3d"),
     Case("fill_", (2.5,)),
+    Case("bernoulli_", (1.0,), grad=False),  # p = 1 (and 0): the draws are certain
+    Case("bernoulli_", (0.0,), grad=False, id="bernoulli_-zero"),
     Case("zero_", ()),
     Case("copy_", (Y[0],)),
     Case("t_", ()),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -106,7 +108,9 @@ def test_state_dict_has_torchs_layout(cfg):
 def test_load_state_dict_resumes_the_trajectory(cfg):
     name, opts = cfg
     *_, (ours, _, opt_m, _) = _run(name, opts, dtype="float64", steps=3)
-    saved = opt_m.state_dict()
+    # a checkpoint's copy (as torch.save/torch.load give): loading the live state_dict would
+    # share opt_m's buffers, as torch's load_state_dict does (tests/test_semantics_optim.py)
+    saved = copy.deepcopy(opt_m.state_dict())
     copies = [Parameter(p.detach().clone()) for p in ours]
     resumed = getattr(moptim, name)(copies, **opts)
     resumed.load_state_dict(saved)
@@ -266,6 +270,7 @@ def test_scheduler_state_dict_round_trip():
     opt = moptim.SGD(ours, lr=0.1)
     sched = moptim.lr_scheduler.StepLR(opt, step_size=2)
     for _ in range(3):
+        opt.step()  # first, as torch asks (else its call-order warning)
         sched.step()
     other = moptim.lr_scheduler.StepLR(moptim.SGD(ours, lr=0.1), step_size=5)
     other.load_state_dict(sched.state_dict())

@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - registration
     activation_more,
     arithmetic,
     attention,
+    bits,
     classification,
     conv,
     convert,

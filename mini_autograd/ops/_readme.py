@@ -20,7 +20,7 @@ _OPERATORS = {
     "__gt__": "`a > b`", "__ge__": "`a >= b`", "__getitem__": "`a[key]`",
     "__setitem__": "`a[key] = v`", "__invert__": "`~a`", "__and__": "`a & b`",
     "__or__": "`a \\| b`",  # escaped: a bare | would split the markdown table cell
-    "__xor__": "`a ^ b`",
+    "__xor__": "`a ^ b`", "__lshift__": "`a << b`", "__rshift__": "`a >> b`",
 }  # fmt: skip
 _DUNDER_NAMES = {"__getitem__": "indexing", "__setitem__": "index assignment"}
 

@@ -118,22 +118,37 @@ def binary_operands(a: Any, b: Any, op: str, floating: bool = False) -> tuple[An
         if kind == "f" or (
             not floating and not isinstance(b, float) and (kind == "i" or isinstance(b, bool))
         ):
-            return a, b
+            return a, _wrapped(b, a._data.dtype)
     elif tb and isinstance(a, _SCALARS) and type(a) is not np.float64:
         kind = b._data.dtype.kind
         if kind == "f" or (
             not floating and not isinstance(a, float) and (kind == "i" or isinstance(a, bool))
         ):
-            return a, b
+            return _wrapped(a, b._data.dtype), b
     a, b = _as_operand(a, op), _as_operand(b, op)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{op}(): expected at least one Tensor operand")
     target = _dtype.result_type(a, b)
     if floating and target.kind != "f":
         target = _dtype.get_default_dtype().np
-    a = cast(a, target) if isinstance(a, Tensor) else np.asarray(a, dtype=target)[()]
-    b = cast(b, target) if isinstance(b, Tensor) else np.asarray(b, dtype=target)[()]
+    a = cast(a, target) if isinstance(a, Tensor) else np.asarray(_wrapped(a, target), target)[()]
+    b = cast(b, target) if isinstance(b, Tensor) else np.asarray(_wrapped(b, target), target)[()]
     return a, b
+
+
+def _wrapped(value: Any, np_dtype: np.dtype) -> Any:
+    """A Python int as torch reads it against an integer tensor: wrapped into the dtype's range
+    (int8 + 1000 adds -24, uint8 > -1 compares with 255); beyond 64 bits, torch's OverflowError."""
+    if type(value) is not int or np_dtype.kind not in "iu":
+        return value
+    info = np.iinfo(np_dtype)
+    if info.min <= value <= info.max:
+        return value
+    if not -(2**63) <= value < 2**64:
+        raise OverflowError("int too big to convert")
+    bits = 8 * np_dtype.itemsize
+    value %= 2**bits
+    return value - 2**bits if np_dtype.kind == "i" and value >= 2 ** (bits - 1) else value
 
 
 def _as_operand(x: Any, op: str) -> Any:
@@ -156,7 +171,8 @@ def dims(dim: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...]
         return (_wrap_dim(int(dim), ndim, op),)
     axes = tuple(_wrap_dim(int(d), ndim, op) for d in dim)
     if len(set(axes)) != len(axes):
-        raise RuntimeError(f"{op}: dim {list(dim)} appears multiple times in the list of dims")
+        twice = next(a for i, a in enumerate(axes) if a in axes[:i])
+        raise RuntimeError(f"{op}: dim {twice} appears multiple times in the list of dims")
     return axes
 
 

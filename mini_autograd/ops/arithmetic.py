@@ -250,7 +250,7 @@ def _check_int_zero(a: Any, b: Any, op: str) -> None:
 def div_rounded(input: Any, other: Any, rounding_mode: str) -> Tensor:
     """div(input, other, rounding_mode='trunc' | 'floor'); integer inputs stay integer."""
     if rounding_mode not in ("trunc", "floor"):
-        raise ValueError(
+        raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
         )

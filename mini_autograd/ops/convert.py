@@ -53,6 +53,8 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
     """Convert to a dtype; a device must be the CPU ('cuda' raises: everything is on the CPU);
     memory_format, copy and non_blocking are accepted."""
     _device.check(kwargs.pop("device", None), "Tensor.to")
+    flags = [a for a in args if isinstance(a, bool)]  # to(dtype, non_blocking, copy)
+    copy = bool(kwargs.pop("copy", flags[1] if len(flags) > 1 else False))
     for a in args:
         if isinstance(a, _dtype.dtype):
             dtype = a
@@ -70,7 +72,7 @@ def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, **kwargs: A
                 "expected a dtype such as mini_autograd.float64, a device or a tensor"
             )
     if dtype is None or input._data.dtype == dtype.np:
-        return input
+        return input.clone() if copy else input  # copy=True: a new tensor even then, as torch
     if input._requires_grad and not dtype.is_floating_point:
         return _make(np.asarray(input._data, dtype=dtype.np))
     return ToCopy(dtype.np)._run(input)

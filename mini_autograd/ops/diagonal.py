@@ -199,6 +199,6 @@ def trace(input: Tensor) -> Tensor:
     x = tensor_arg(input, "trace")
     if x._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x._data.ndim}")
-    if x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
+    if x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
         x = x.long()
     return Trace()._run(x)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _dtype, _gcpause
 from .._function import Function
-from .._tensor import Tensor
+from .._tensor import Tensor, _make
 from ._registry import register
 from ._util import (
     Node,
@@ -275,13 +275,35 @@ def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
     a, b = binary_operands(input, exponent, "pow")
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     integer = (a if ta else b)._data.dtype.kind in "iub"  # operands share the result dtype now
+    if ta and tb and a._data.dtype == np.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if integer and np.any(data(b) < 0):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if not tb:  # only a number exponent is refused; a tensor one gives 1/base in integers
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return _integer_pow(data(a), data(b))
     fn = Pow if ta and tb else PowTensorScalar if ta else PowScalarTensor
     try:
         return fn.on_operands(a, b)
     except ValueError:
         raise broadcast_error("pow", np.shape(data(a)), np.shape(data(b))) from None
+
+
+def _integer_pow(base: Any, exponent: Any) -> Tensor:
+    """Integer powers with negative exponents as torch computes them: 1 ** e is 1, (-1) ** e is
+    +-1, any other base (0 included) gives 0."""
+    base, exponent = np.broadcast_arrays(np.asarray(base), np.asarray(exponent))
+    negative = exponent < 0
+    out = np.power(base, np.where(negative, 0, exponent))
+    odd = (exponent % 2).astype(bool)
+    inverse = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
+    return _make(np.where(negative, inverse.astype(out.dtype), out))
+
+
+#: the C++ type names torch's messages use for each dtype
+_C_TYPES = {
+    "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+    "uint8": "unsigned char", "float64": "double", "float32": "float", "float16": "c10::Half",
+}  # fmt: skip
 
 
 @register(dunders=("__neg__",), aliases=("negative",))
@@ -512,7 +534,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
     if m._data.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{torch_dtype_name(m).lower()}"
+            f"{_C_TYPES.get(m._data.dtype.name, m._data.dtype.name)}"
         )
     tensor_value = isinstance(value, Tensor)
     if tensor_value:

@@ -329,7 +329,7 @@ def embedding(
     if idx.dtype.kind not in "iu":
         raise RuntimeError(
             f"Expected tensor for argument #1 'indices' to have one of the "
-            f"following scalar types: Long, Int; but got {input.dtype} instead "
+            f"following scalar types: Long, Int; but got {input.type()} instead "
             "(while checking arguments for embedding)"
         )
     if w._data.ndim != 2:

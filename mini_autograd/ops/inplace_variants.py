@@ -25,6 +25,7 @@ from ._util import Node, tensor_arg, torch_dtype_name
 _METHODS = (
     "acosh", "asinh", "atanh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "addbmm", "addmm", "addmv", "baddbmm", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "bitwise_left_shift", "bitwise_right_shift",
     "cumprod", "cumsum", "deg2rad", "rad2deg", "fix", "floor_divide", "hypot", "index_add",
     "index_copy", "index_fill", "log10", "logical_and", "logical_or", "logical_xor",
     "masked_scatter", "multiply", "subtract", "nextafter", "scatter", "scatter_add",
@@ -248,6 +249,22 @@ def functional_inplace() -> dict[str, Callable[..., Tensor]]:
     return {name + "_": _functional_of(name) for name in _FUNCTIONAL}
 
 
+#: the augmented assignments beyond `+= -= *= /=` (in _inplace), and the in-place op each is
+_AUGMENTED = {
+    "__ifloordiv__": "floor_divide_", "__imod__": "remainder_", "__ipow__": "pow_",
+    "__iand__": "bitwise_and_", "__ior__": "bitwise_or_", "__ixor__": "bitwise_xor_",
+    "__ilshift__": "bitwise_left_shift_", "__irshift__": "bitwise_right_shift_",
+}  # fmt: skip
+
+
+def _augmented(name: str) -> Callable[[Tensor, Any], Tensor]:
+    def method(self: Tensor, other: Any) -> Tensor:
+        return getattr(self, name)(other)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 def install() -> None:
     """Attach the in-place methods to Tensor, and torch.X_ to the package (after the ops)."""
     for name in _METHODS:
@@ -260,6 +277,8 @@ def install() -> None:
     for fn in (float_power_, fill_diagonal_, div_):
         setattr(Tensor, fn.__name__, fn)
     Tensor.divide_ = div_  # type: ignore[attr-defined]
+    for dunder, name in _AUGMENTED.items():  # x //= y and the others write into x, as torch
+        setattr(Tensor, dunder, _augmented(name))
     package = sys.modules[__package__.rsplit(".", 1)[0]]
     for name in _TOP:
         if not hasattr(package, name + "_"):

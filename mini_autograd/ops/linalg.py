@@ -251,7 +251,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_as_matrix(sx)} and {sw[1]}x{sw[0]})"
         )
-    _check_dtypes(x, w, "linear")
+    if x._data.dtype != w._data.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {torch_dtype_name(x)} and "
+            f"{torch_dtype_name(w)}"
+        )
     node = _LINEAR_NODES.get(
         (x._data.ndim, bias is not None),
         "ViewBackward0" if bias is not None else "UnsafeViewBackward0",

@@ -148,6 +148,8 @@ def amin(input: Tensor, dim: int | Sequence[int] = (), keepdim: bool = False) ->
 
 def _arg(input: Tensor, dim: int | None, keepdim: bool, op: str) -> Tensor:
     x = tensor_arg(input, op)
+    if x._data.dtype == np.bool_:
+        raise RuntimeError(f"{op}(): does not support bool input")
     fn = np.argmax if op == "argmax" else np.argmin
     if dim is None:
         _check_nonempty(x, None, op)

@@ -9,7 +9,15 @@ from .. import _dtype
 from .._function import Function
 from .._tensor import Tensor, _make
 from ._registry import register
-from ._util import Node, binary_operands, broadcast_error, cast, data, tensor_arg
+from ._util import (
+    Node,
+    binary_operands,
+    broadcast_error,
+    cast,
+    data,
+    tensor_arg,
+    torch_dtype_name,
+)
 from .elementwise import Clamp, Where, pow
 from .unary import zero_gradient
 
@@ -54,7 +62,7 @@ def frac(input: Tensor) -> Tensor:
     """The fractional part, with the sign of input: x - trunc(x)."""
     x = tensor_arg(input, "frac")
     if x._data.dtype.kind != "f":
-        raise RuntimeError(f"\"frac_cpu\" not implemented for '{x.dtype}'; use a float tensor")
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{torch_dtype_name(x)}'")
     return Frac()._run(x)
 
 

@@ -57,7 +57,8 @@ class Sum(Node):
         self.axes, self.keepdim, self.node = axes, keepdim, node
 
     def forward(self, x):
-        return np.add.reduce(x, self.axes, keepdims=self.keepdim)
+        # in x's dtype: numpy would widen int8/int16 (and bool) sums to int64
+        return np.add.reduce(x, self.axes, keepdims=self.keepdim, dtype=x.dtype)
 
     def backward(self, gy, x):
         shape = np.shape(x)
@@ -95,7 +96,7 @@ class Prod(Node):
         self.axis, self.keepdim, self.node = axis, keepdim, node
 
     def forward(self, x):
-        return np.prod(x, axis=self.axis, keepdims=self.keepdim)
+        return np.prod(x, axis=self.axis, keepdims=self.keepdim, dtype=x.dtype)
 
     def backward(self, gy, x):
         shape = np.shape(x)
@@ -277,7 +278,7 @@ def sum(
     x = tensor_arg(input, "sum")
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
+    elif x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
         x = x.to(_dtype.int64)
     return Sum(
         _axes(dim, x, "sum"), keepdim, "SumBackward0" if dim is None else "SumBackward1"
@@ -314,7 +315,7 @@ def prod(
     x = tensor_arg(input, "prod")
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
+    elif x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
         x = x.to(_dtype.int64)
     if dim is not None and not isinstance(dim, int):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")

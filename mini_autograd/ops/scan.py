@@ -7,7 +7,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import Node, data, tensor_arg
+from ._util import Node, data, tensor_arg, torch_dtype_name
 from .elementwise import Div, Where
 from .indexing import ScatterAdd
 from .shape import Expand, Permute, Reshape
@@ -35,7 +35,7 @@ class Cumsum(Node):
         self.dim = dim
 
     def forward(self, x):
-        return np.cumsum(x, axis=self.dim) if np.ndim(x) else x.copy()
+        return np.cumsum(x, axis=self.dim, dtype=x.dtype) if np.ndim(x) else x.copy()
 
     def backward(self, gy, x):
         return _rev_cumsum(gy, self.dim) if np.ndim(x) else gy
@@ -52,7 +52,7 @@ class Cumprod(Node):
         self.dim = dim
 
     def forward(self, x):
-        return np.cumprod(x, axis=self.dim) if np.ndim(x) else x.copy()
+        return np.cumprod(x, axis=self.dim, dtype=x.dtype) if np.ndim(x) else x.copy()
 
     def backward(self, gy, x):
         if not np.ndim(x) or np.shape(x)[self.dim] <= 1 or not data(x).size:
@@ -159,7 +159,7 @@ def _scan_arg(input: Tensor, dim: int, op: str, dtype) -> tuple[Tensor, int]:
     x = tensor_arg(input, op)
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and op in ("cumsum", "cumprod"):
+    elif x._data.dtype.kind in "biu" and op in ("cumsum", "cumprod"):
         x = x.to(_dtype.int64)
     return x, _wrap_dim(dim, x._data.ndim, op) if x._data.ndim else 0
 
@@ -205,7 +205,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(input))) along dim, stable for large inputs."""
     x, d = _scan_arg(input, dim, "logcumsumexp", None)
     if x._data.dtype.kind != "f":
-        raise RuntimeError(
-            f"\"logcumsumexp_out_cpu\" not implemented for '{x.dtype}'; use a float tensor"
+        raise NotImplementedError(
+            f"\"logcumsumexp_out_cpu\" not implemented for '{torch_dtype_name(x)}'"
         )
     return LogCumSumExp(d)._run(x)

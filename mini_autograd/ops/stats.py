@@ -47,7 +47,7 @@ def nansum(
     x = tensor_arg(input, "nansum")
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
+    elif x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
         x = x.to(_dtype.int64)
     return NanSum(_axes(dim, x, "nansum"), keepdim)._run(x)
 

@@ -14,7 +14,7 @@ import numpy as np
 from .._function import Function
 from .._tensor import Tensor, _make
 from ._registry import register
-from ._util import Node, data, float_arg, quiet, tensor_arg
+from ._util import Node, data, float_arg, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Div, Log, Where
 from .inplace_variants import written_into
 
@@ -313,7 +313,13 @@ def _same_dtype(fn_cls: type[Function], name: str, doc: str, **reg: object):
     apply = fn_cls.on_tensor  # bound once: a bound method per call is one more object for the gc
 
     def op(input: Tensor) -> Tensor:
-        return apply(tensor_arg(input, name))
+        x = tensor_arg(input, name)
+        if x._data.dtype == np.bool_:
+            if name == "sign":  # the sign of a truth value is itself
+                return _make(x._data.copy())
+            kernel = name + ("_vml_cpu" if name in ("floor", "ceil") else "_cpu")
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        return apply(x)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
@@ -343,7 +349,12 @@ ceil = _same_dtype(Ceil, "ceil", "The smallest integer >= each element.")
 @register()
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """Round to `decimals` places, halves to even."""
-    return Round(decimals)._run(tensor_arg(input, "round"))
+    x = tensor_arg(input, "round")
+    kind = x._data.dtype.kind
+    if kind == "b" or (decimals and kind != "f"):
+        kernel = "round_cpu" if decimals else "round_vml_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_dtype_name(x)}'")
+    return Round(decimals)._run(x)
 
 
 @register(functional=True)

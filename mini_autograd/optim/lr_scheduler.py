@@ -3,9 +3,13 @@ torch's do (call `scheduler.step()` after `optimizer.step()`, once per epoch).""
 
 from __future__ import annotations
 
+import functools
 import math
+import warnings
+import weakref
 from typing import Any
 
+from .._warn_once import user_stacklevel
 from .optimizer import Optimizer
 
 
@@ -29,7 +33,9 @@ class LRScheduler:
                     )
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        _track_step_called(optimizer)
         self._step_count = 0
+        self._get_lr_called_within_step = False
         self._is_initial = True
         self.step()
         self._is_initial = False
@@ -44,7 +50,37 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and update the optimizer's learning rates."""
+        if self._step_count == 1:  # torch's checks of the call order (pytorch issue 20124)
+            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+                warnings.warn(
+                    "Seems like `optimizer.step()` has been overridden after learning rate "
+                    "scheduler initialization. Please, make sure to call `optimizer.step()` "
+                    "before `lr_scheduler.step()`.",
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(
+                    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+                    "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+                    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+                    "will result in PyTorch skipping the first value of the learning rate "
+                    "schedule.",
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
         self._step_count += 1
+        if epoch is not None:
+            warnings.warn(
+                "The epoch parameter in `scheduler.step()` was not necessary and is being "
+                "deprecated where possible. Please use `scheduler.step()` to step the scheduler.",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """The step itself (SequentialLR restarts its schedulers through it, without warnings)."""
         if epoch is None:
             self.last_epoch += 1
             values = self.get_lr()
@@ -64,6 +100,23 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
+
+
+def _track_step_called(optimizer: Optimizer) -> None:
+    """Wrap optimizer.step (once) to note that it ran, as torch's schedulers do."""
+    if hasattr(optimizer.step, "_wrapped_by_lr_sched"):
+        return
+    opt_ref = weakref.ref(optimizer)
+    func = optimizer.step.__func__  # type: ignore[attr-defined]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        opt = opt_ref()
+        opt._opt_called = True  # type: ignore[union-attr]
+        return func.__get__(opt, type(opt))(*args, **kwargs)
+
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = wrapper  # type: ignore[method-assign]
 
 
 class StepLR(LRScheduler):

@@ -112,7 +112,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of "
-                f"Tensors or dicts, but got {type(params).__name__}"
+                f"Tensors or dicts, but got {params.type()}"
             )
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
@@ -255,6 +255,13 @@ class Optimizer:
         self.state = state
         self.param_groups = saved_groups
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without a scheduler's wrapper of step (a local function), as torch's."""
+        state = dict(self.__dict__)
+        state.pop("step", None)
+        state.pop("_opt_called", None)
+        return state
+
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
@@ -264,9 +271,15 @@ class Optimizer:
 
 
 def _cast_state(param: Tensor, key: str, value: Any) -> Any:
-    """A copy of one saved state value: tensors (or arrays) in the parameter's dtype, except
-    'step', which keeps its own."""
+    """One saved state value as the optimizer will hold it: tensors in the parameter's dtype,
+    except 'step', which keeps its own. A tensor needing no cast is kept itself, not copied, as
+    torch (an optimizer loaded from another's state_dict shares its buffers until it is saved
+    and loaded again); arrays and foreign tensors become tensors of their own."""
     if value is None or isinstance(value, int | float | bool | str):
+        return value
+    if isinstance(value, Tensor) and (
+        key == "step" or value._data.dtype.kind != "f" or value._data.dtype == param._data.dtype
+    ):
         return value
     array = value._data if isinstance(value, Tensor) else np.asarray(value)
     if key != "step" and array.dtype.kind == "f":

@@ -10,7 +10,7 @@ from typing import Any, overload
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, _indent
 
 
 def _index(idx: int, size: int) -> int:
@@ -62,6 +62,35 @@ class Sequential(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())  # type: ignore[arg-type]
+
+    def __add__(self, other: Sequential) -> Sequential:
+        """A new Sequential of both's modules (the same objects), as torch's."""
+        if not isinstance(other, Sequential):
+            raise ValueError(
+                "add operator supports only objects of Sequential class, but "
+                f"{type(other)} is given."
+            )
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            raise ValueError(
+                "add operator supports only objects of Sequential class, but "
+                f"{type(other)} is given."
+            )
+        for module in list(other):
+            self.append(module)
+        return self
+
+    def __mul__(self, other: int) -> Sequential:
+        """self's modules repeated `other` times (the same objects), as torch's."""
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        return Sequential(*(list(self) * other))
+
+    __rmul__ = __mul__
 
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
@@ -119,6 +148,32 @@ class ModuleList(Module):
         self._modules = OrderedDict()
         self.extend(items)  # type: ignore[arg-type]
 
+    def pop(self, key: int | slice) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        """A new ModuleList of both's modules (the same objects)."""
+        return ModuleList([*self, *other])
+
+    def __repr__(self) -> str:
+        """torch's: runs of equal modules shown once, as `(0-2): 3 x ReLU()`."""
+        reprs = [repr(m) for m in self]
+        if not reprs:
+            return self._get_name() + "()"
+        runs: list[list] = []  # [first index, last index, repr]
+        for i, r in enumerate(reprs):
+            if runs and runs[-1][2] == r:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, r])
+        lines = [
+            _indent(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}", 2)
+            for a, b, r in runs
+        ]
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward; iterate over it in your forward")
 
@@ -161,6 +216,15 @@ class ModuleDict(Module):
     def update(self, modules: Mapping[str, Module]) -> None:
         for key, module in modules.items():
             self[key] = module
+
+    def pop(self, key: str) -> Module:
+        """Remove the module under key and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        self._modules.clear()
 
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward; index it in your forward")
