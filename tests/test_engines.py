@@ -93,6 +93,14 @@ def test_tinygrad_second_order_and_no_backward_graph(tinygrad):
     assert "not a backward graph" in adapter_of(tinygrad).graph
 
 
+def test_tinygrad_gradient_folded_to_a_constant_reads_back(tinygrad):
+    """d(x * 0.9 + x)/dx folds to a device-less constant, which tinygrad would realize on its
+    clang-compiled CPU device: the adapter reads it on its own device."""
+    x = tinygrad.tensor(np.array(0.5), dtype=tinygrad.float64, requires_grad=True)
+    (x * 0.9 + x).backward()
+    assert x.grad.detach().numpy() == pytest.approx(1.9)
+
+
 # --- micrograd -------------------------------------------------------------------------------
 
 

@@ -68,6 +68,11 @@ class TinygradAdapter(Adapter):
         return flat.reshape(array.shape)
 
     def to_numpy(self, raw: Raw) -> np.ndarray:
+        if raw.device is None:
+            # a constant folded from the graph (the gradient of x * 0.9 + x) has no device, and
+            # tinygrad realizes it on CPU, which compiles with clang: add it to zeros on ours
+            device = self.tg.Device.DEFAULT
+            raw = self.TgTensor.zeros(raw.shape, dtype=raw.dtype, device=device) + raw
         return np.asarray(raw.numpy())
 
     def shape(self, raw: Raw) -> tuple[int, ...]:
