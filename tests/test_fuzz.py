@@ -267,3 +267,17 @@ def test_a_torch_value_bug_is_judged_by_mpmath(monkeypatch):
     assert j.verdicts[0].fault == TORCH
     assert "50-digit mpmath" in j.verdicts[0].evidence
     assert "mini_autograd agrees with it, torch does not" in j.verdicts[0].evidence
+
+
+def test_shrinking_skips_candidates_their_spec_cannot_render():
+    """Cutting transpose's pair of dims to one dim is no program: the shrinker passes it by."""
+    from compare.fuzz.shrink import shrink
+
+    nodes = (
+        Node("v0", "transpose", ("x0",), {"dims": (0, 1), "method": False}),
+        Node("v1", "tanh", ("v0",), {"method": False}),
+    )
+    program = Program("fuzz_test_transpose", (Input("x0", (2, 3)),), nodes, "v1")
+    smallest = shrink(program, lambda p: "transpose" in p.ops)
+    assert "transpose" in smallest.ops and smallest.size <= program.size
+    assert "T.transpose(x0, 0, 1)" in smallest.source()

@@ -32,7 +32,10 @@ def shrink(
         for candidate in candidates(program):
             if cost(candidate) >= cost(program):
                 continue
-            values = trace(candidate)
+            try:
+                values = trace(candidate)
+            except (IndexError, KeyError, TypeError, ValueError):
+                continue  # a candidate its spec cannot render (a pair parameter cut to one)
             if values is None:
                 continue
             tries += 1
