@@ -129,7 +129,7 @@ class Softmax(Function):
         self.dim = dim  # None: a 0-d input
 
     def forward(self, x):
-        return quiet(_softmax, x, self.dim)
+        return np.ascontiguousarray(quiet(_softmax, x, self.dim))  # C order, as torch
 
     def backward(self, gy, x):
         y = self.saved_output(gy)
@@ -145,7 +145,7 @@ class LogSoftmax(Function):
         self.dim = dim  # None: a 0-d input
 
     def forward(self, x):
-        return quiet(_log_softmax, x, self.dim)
+        return np.ascontiguousarray(quiet(_log_softmax, x, self.dim))  # as torch
 
     def backward(self, gy, x):
         total = Sum.apply(gy, axes=_axes(self.dim), keepdim=True)

@@ -155,7 +155,8 @@ class Triangle(Node):
             np.ones((n, m), bool), self.k)  # fmt: skip
 
     def forward(self, x):
-        return np.where(self._mask(x.shape), x, np.zeros((), x.dtype))
+        # C order whatever x's layout, as torch's (np.where would keep a transposed one)
+        return np.ascontiguousarray(np.where(self._mask(x.shape), x, np.zeros((), x.dtype)))
 
     def backward(self, gy, x):
         return Where.apply(self._mask(np.shape(x)), gy, 0.0)

@@ -514,7 +514,7 @@ class MaskedFill(Node):
         self.node = "MaskedFillBackward1" if tensor_value else "MaskedFillBackward0"
 
     def forward(self, x, mask, value):
-        return np.where(mask, value, x)
+        return np.ascontiguousarray(np.where(mask, value, x))  # C order, as torch
 
     def backward(self, gy, x, mask, value):
         need_x, _, need_value = self.needs_input_grad

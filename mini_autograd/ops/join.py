@@ -26,14 +26,15 @@ class Cat(Function):
 
     def forward(self, *xs):
         ndim = max(np.ndim(x) for x in xs)
-        return np.concatenate([x for x in xs if np.ndim(x) == ndim], axis=self.dim)
+        parts = [x for x in xs if np.ndim(x) == ndim]
+        return np.ascontiguousarray(np.concatenate(parts, axis=self.dim))  # C order, as torch
 
     def backward(self, gy, *xs):
         grads, start = [], 0
         lead = (slice(None),) * self.dim
         ndim = np.ndim(gy)
         for x, need in zip(xs, self.needs_input_grad, strict=True):
-            if np.ndim(x) != ndim:  # a skipped 1-D empty tensor (torch's legacy rule)
+            if np.ndim(x) != ndim or np.shape(x) == (0,):  # 1-D empty: torch's legacy rule
                 grads.append(np.zeros((0,), dtype=np.asarray(data(gy)).dtype) if need else None)
                 continue
             n = np.shape(x)[self.dim]

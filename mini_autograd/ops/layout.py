@@ -152,7 +152,7 @@ class Roll(Node):
     def forward(self, x):
         if self.axes is None:
             return np.roll(x, self.shifts[0])
-        return np.roll(x, self.shifts, self.axes)
+        return np.ascontiguousarray(np.roll(x, self.shifts, self.axes))  # C order, as torch
 
     def backward(self, gy, x):
         return Roll.apply(gy, shifts=tuple(-s for s in self.shifts), axes=self.axes)
@@ -255,10 +255,33 @@ def reshape_as(input: Tensor, other: Tensor) -> Tensor:
     return Reshape(_infer_shape(shape, x._data.size, x._data.shape))._run(x)
 
 
+class Contiguous(Node):
+    """A C-ordered copy (torch's clone to contiguous_format): the gradient passes through."""
+
+    saves = ()  # backward needs only shapes
+
+    node = "CloneBackward0"
+
+    def forward(self, x):
+        return np.array(x, copy=True, order="C")
+
+    def backward(self, gy, x):
+        return gy
+
+
 @register(top=False)
 def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
-    """input itself: every mini_autograd tensor is contiguous."""
-    return tensor_arg(input, "contiguous")
+    """input itself when its memory is in C order, else a C-ordered copy, as torch's."""
+    x = tensor_arg(input, "contiguous")
+    if x._data.flags.c_contiguous:
+        return x
+    return Contiguous()._run(x)
+
+
+@register(top=False)
+def is_contiguous(input: Tensor, memory_format: Any = None) -> bool:
+    """Whether the elements lie in memory in C order (size-1 dims aside), as torch's."""
+    return bool(tensor_arg(input, "is_contiguous")._data.flags.c_contiguous)
 
 
 def _atleast(tensors: tuple[Any, ...], n: int, op: str) -> Any:

@@ -82,7 +82,7 @@ def layer_norm(
             )
     axes = tuple(range(x._data.ndim - n, x._data.ndim))
     if math.prod(shape) == 0:  # nothing to normalise: torch returns the empty result
-        out = x * 0.0
+        out = x * x * 0.0  # whose create_graph gradient is a node of x, as torch's
         for t in (weight, bias):
             if t is not None:
                 out = out + t * 0.0

@@ -68,7 +68,7 @@ class Pad(Node):
         grow = [(max(lo, 0), max(hi, 0)) for lo, hi in self.widths]
         if not any(lo or hi for lo, hi in grow):
             return x.copy()
-        return np.pad(x, grow, constant_values=self.value)
+        return np.ascontiguousarray(np.pad(x, grow, constant_values=self.value))  # as torch
 
     def backward(self, gy, x):
         return Pad.apply(gy, widths=tuple((-lo, -hi) for lo, hi in self.widths))

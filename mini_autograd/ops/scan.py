@@ -35,7 +35,9 @@ class Cumsum(Node):
         self.dim = dim
 
     def forward(self, x):
-        return np.cumsum(x, axis=self.dim, dtype=x.dtype) if np.ndim(x) else x.copy()
+        if not np.ndim(x):
+            return x.copy()
+        return np.ascontiguousarray(np.cumsum(x, axis=self.dim, dtype=x.dtype))  # as torch
 
     def backward(self, gy, x):
         return _rev_cumsum(gy, self.dim) if np.ndim(x) else gy
