@@ -148,6 +148,13 @@ CASES = [
     case("allclose", lambda T, a, b: T.tensor(T.allclose(a, b)), randn(3), randn(3)),
     case("allclose", lambda T, a: T.tensor(a.allclose(a + 1e-9)), randn(3), label="close"),
     case("equal", lambda T, a, b: T.tensor([T.equal(a, b), a.equal(a)]), randn(3), randn(3)),
+    case(
+        "is_contiguous",
+        lambda T, a: T.tensor(
+            [a.is_contiguous(), a.t().is_contiguous(), a.t().contiguous().is_contiguous()]
+        ),
+        randn(3, 2),
+    ),
     case("sign", lambda T, a: a.sign(), values([NAN, 0.0, -2.0]), label="nan", gradcheck=False),
     case("abs", lambda T, a: a.abs(), values([NAN, 0.0, -2.0]), label="nan", gradcheck=False),
     case("relu", lambda T, a: a.relu(), values([NAN, 0.0, -2.0]), label="nan", gradcheck=False),

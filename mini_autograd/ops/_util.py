@@ -32,6 +32,13 @@ class Node(Function):
             self.__class__ = named_class(type(self), value)
 
 
+def c_order(a: Any) -> Any:
+    """a in C order (torch's contiguous result), unchanged when it is already (0-d included)."""
+    if not isinstance(a, np.ndarray) or a.flags.c_contiguous:
+        return a
+    return np.ascontiguousarray(a)
+
+
 def data(x: Any) -> Any:
     """The array behind a Tensor (anything else as is): for masks and shapes inside a backward."""
     return x._data if isinstance(x, Tensor) else x

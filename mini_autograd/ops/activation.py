@@ -16,7 +16,7 @@ from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from .._warn_once import user_stacklevel
 from ._registry import paused_when_deep, register
-from ._util import data, quiet, tensor_arg, torch_dtype_name
+from ._util import c_order, data, quiet, tensor_arg, torch_dtype_name
 from .elementwise import Mul, Where
 from .inplace_variants import written_into
 from .reduction import Sum
@@ -129,7 +129,7 @@ class Softmax(Function):
         self.dim = dim  # None: a 0-d input
 
     def forward(self, x):
-        return np.ascontiguousarray(quiet(_softmax, x, self.dim))  # C order, as torch
+        return c_order(quiet(_softmax, x, self.dim))  # C order, as torch
 
     def backward(self, gy, x):
         y = self.saved_output(gy)
@@ -145,7 +145,7 @@ class LogSoftmax(Function):
         self.dim = dim  # None: a 0-d input
 
     def forward(self, x):
-        return np.ascontiguousarray(quiet(_log_softmax, x, self.dim))  # as torch
+        return c_order(quiet(_log_softmax, x, self.dim))  # as torch
 
     def backward(self, gy, x):
         total = Sum.apply(gy, axes=_axes(self.dim), keepdim=True)

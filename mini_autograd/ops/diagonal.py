@@ -9,7 +9,7 @@ from .. import _views
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import Node, tensor_arg
+from ._util import Node, c_order, tensor_arg
 from .elementwise import Where
 from .indexing import Index
 
@@ -156,7 +156,7 @@ class Triangle(Node):
 
     def forward(self, x):
         # C order whatever x's layout, as torch's (np.where would keep a transposed one)
-        return np.ascontiguousarray(np.where(self._mask(x.shape), x, np.zeros((), x.dtype)))
+        return c_order(np.where(self._mask(x.shape), x, np.zeros((), x.dtype)))
 
     def backward(self, gy, x):
         return Where.apply(self._mask(np.shape(x)), gy, 0.0)

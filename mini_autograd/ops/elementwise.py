@@ -19,6 +19,7 @@ from ._util import (
     Node,
     binary_operands,
     broadcast_error,
+    c_order,
     cast,
     data,
     quiet,
@@ -514,7 +515,7 @@ class MaskedFill(Node):
         self.node = "MaskedFillBackward1" if tensor_value else "MaskedFillBackward0"
 
     def forward(self, x, mask, value):
-        return np.ascontiguousarray(np.where(mask, value, x))  # C order, as torch
+        return c_order(np.where(mask, value, x))  # C order, as torch
 
     def backward(self, gy, x, mask, value):
         need_x, _, need_value = self.needs_input_grad

@@ -12,7 +12,7 @@ from .. import _views
 from .._function import Function
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import Node, data, promote, tensor_arg
+from ._util import Node, c_order, data, promote, tensor_arg
 from .indexing import Index
 
 
@@ -27,7 +27,7 @@ class Cat(Function):
     def forward(self, *xs):
         ndim = max(np.ndim(x) for x in xs)
         parts = [x for x in xs if np.ndim(x) == ndim]
-        return np.ascontiguousarray(np.concatenate(parts, axis=self.dim))  # C order, as torch
+        return c_order(np.concatenate(parts, axis=self.dim))  # C order, as torch
 
     def backward(self, gy, *xs):
         grads, start = [], 0

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
-from ._util import Node, shape_arg, tensor_arg
+from ._util import Node, c_order, shape_arg, tensor_arg
 from ._util import dims as _dims
 from .indexing import Index
 from .join import _tensor_list, cat
@@ -152,7 +152,7 @@ class Roll(Node):
     def forward(self, x):
         if self.axes is None:
             return np.roll(x, self.shifts[0])
-        return np.ascontiguousarray(np.roll(x, self.shifts, self.axes))  # C order, as torch
+        return c_order(np.roll(x, self.shifts, self.axes))  # C order, as torch
 
     def backward(self, gy, x):
         return Roll.apply(gy, shifts=tuple(-s for s in self.shifts), axes=self.axes)

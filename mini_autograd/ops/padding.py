@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._registry import register
-from ._util import Node, tensor_arg
+from ._util import Node, c_order, tensor_arg
 from .unary import zero_gradient
 
 
@@ -68,7 +68,7 @@ class Pad(Node):
         grow = [(max(lo, 0), max(hi, 0)) for lo, hi in self.widths]
         if not any(lo or hi for lo, hi in grow):
             return x.copy()
-        return np.ascontiguousarray(np.pad(x, grow, constant_values=self.value))  # as torch
+        return c_order(np.pad(x, grow, constant_values=self.value))  # as torch
 
     def backward(self, gy, x):
         return Pad.apply(gy, widths=tuple((-lo, -hi) for lo, hi in self.widths))

@@ -7,7 +7,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
-from ._util import Node, data, tensor_arg, torch_dtype_name
+from ._util import Node, c_order, data, tensor_arg, torch_dtype_name
 from .elementwise import Div, Where
 from .indexing import ScatterAdd
 from .shape import Expand, Permute, Reshape
@@ -37,7 +37,7 @@ class Cumsum(Node):
     def forward(self, x):
         if not np.ndim(x):
             return x.copy()
-        return np.ascontiguousarray(np.cumsum(x, axis=self.dim, dtype=x.dtype))  # as torch
+        return c_order(np.cumsum(x, axis=self.dim, dtype=x.dtype))  # as torch
 
     def backward(self, gy, x):
         return _rev_cumsum(gy, self.dim) if np.ndim(x) else gy
