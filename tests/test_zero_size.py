@@ -102,3 +102,26 @@ def test_powers_of_an_empty_tensor_backward_as_torch(power):
         x = T.zeros(0, 3, dtype=T.float64, requires_grad=True)
         power(T, x).sum().backward()
         assert tuple(x.grad.shape) == (0, 3)
+
+
+EMPTY_PROGRAMS = {
+    "cat of 1-D empties, then log2": lambda T, x: T.log2(T.cat([x, x], 0)),
+    "cat of x and sqrt(x)": lambda T, x: T.cat([x, T.sqrt(x)], 0),
+    "layer_norm over an empty shape": lambda T, x: T.nn.functional.layer_norm(
+        x.reshape(1, 0), (0,), eps=0.0
+    ),
+}
+
+
+@pytest.mark.parametrize("name", EMPTY_PROGRAMS)
+def test_create_graph_gradient_of_empty_programs_requires_grad_as_torch(name):
+    """torch's cat gives a 1-D empty input a constant gradient (its legacy rule); what comes
+    after decides whether the whole gradient is a node of x (fuzz finds)."""
+
+    def requires(T):
+        x = T.zeros(0, dtype=T.float64, requires_grad=True)
+        y = EMPTY_PROGRAMS[name](T, x)
+        (g,) = T.autograd.grad(y, x, T.ones(y.shape, dtype=T.float64), create_graph=True)
+        return g.requires_grad, tuple(g.shape)
+
+    assert requires(ma) == requires(torch)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _views
 from .._function import Function
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import Tensor, _make, _wrap_dim
 from ._registry import register
 from ._util import Node, c_order, data, promote, tensor_arg
 from .indexing import Index
@@ -35,7 +35,8 @@ class Cat(Function):
         ndim = np.ndim(gy)
         for x, need in zip(xs, self.needs_input_grad, strict=True):
             if np.ndim(x) != ndim or np.shape(x) == (0,):  # 1-D empty: torch's legacy rule
-                grads.append(np.zeros((0,), dtype=np.asarray(data(gy)).dtype) if need else None)
+                zeros = np.zeros((0,), dtype=np.asarray(data(gy)).dtype)  # a constant, as torch's
+                grads.append((_make(zeros) if isinstance(gy, Tensor) else zeros) if need else None)
                 continue
             n = np.shape(x)[self.dim]
             grads.append(Index.apply(gy, key=(*lead, slice(start, start + n))) if need else None)
