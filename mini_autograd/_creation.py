@@ -235,9 +235,10 @@ def arange(
     if not all(np.isfinite(v) for v in (start, end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     n = int(np.ceil((end - start) / step))
-    arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
     if np_dtype.kind in "iu":  # integer values from the truncated start and step, as torch
         arr = (int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(np_dtype)
+    else:
+        arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
     return _finish(arr, requires_grad, "arange")
 
 
